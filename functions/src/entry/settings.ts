@@ -1,0 +1,8 @@
+import { createHttpFunction, type UserContext } from '../http/handler.js';
+
+/** `settings`: administrator settings (SPEC §3.1, §4.3). */
+export default createHttpFunction<UserContext>({
+  name: 'settings',
+  access: 'admin',
+  routes: [],
+});

@@ -1,0 +1,8 @@
+import { createHttpFunction, type UserContext } from '../http/handler.js';
+
+/** `syncNow`: the caller's manual sync (SPEC §3.6). */
+export default createHttpFunction<UserContext>({
+  name: 'syncNow',
+  access: 'user',
+  routes: [],
+});

@@ -1,0 +1,11 @@
+import { createHttpFunction, type RequestContext } from '../http/handler.js';
+
+/**
+ * `syncTick`: called by Cloud Scheduler every minute (SPEC §3.6). Not public in the cloud: Cloud Run
+ * IAM admits only the Scheduler's service account, so the code checks no token itself.
+ */
+export default createHttpFunction<RequestContext>({
+  name: 'syncTick',
+  access: 'public',
+  routes: [],
+});

@@ -1,0 +1,116 @@
+import type { Request, Response } from 'express';
+import { type Caller, verifyIdToken } from '../adapters/auth/firebaseAuth.js';
+import { config } from '../config.js';
+import { AppError, toAppError } from '../errors.js';
+import { log, traceFromHeaders, withTrace } from '../logging.js';
+import { type HttpResult, type Route, Router } from './router.js';
+
+/**
+ * Builds the request handler of one HTTP function: trace context, authentication before routing,
+ * body checks, routing, and the uniform error envelope (SPEC §4.3) for every failure.
+ */
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export type Access = 'public' | 'user' | 'admin';
+
+export interface RequestContext {
+  req: Request;
+  /** The parsed JSON body (undefined when none was sent). */
+  body: unknown;
+  query: URLSearchParams;
+  caller?: Caller;
+  /** The version in `If-Match: "<version>"`, when the client sent one. */
+  ifMatch?: number;
+}
+
+export interface UserContext extends RequestContext {
+  caller: Caller;
+}
+
+export interface HttpFunctionSpec<Context extends RequestContext> {
+  name: string;
+  access: Access;
+  routes: Route<Context>[];
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+async function authenticate(req: Request, access: Access): Promise<Caller | undefined> {
+  if (access === 'public') return undefined;
+  const header = req.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1])
+    throw new AppError('unauthenticated', 'Sign in first: send Authorization: Bearer <ID token>.');
+  const caller = await verifyIdToken(match[1]);
+  if (!caller) throw new AppError('unauthenticated', 'The ID token is invalid or expired; sign in again.');
+  if (access === 'admin' && !caller.admin) {
+    throw new AppError('permission_denied', 'Only administrators can use this endpoint.');
+  }
+  return caller;
+}
+
+function readBody(req: Request): unknown {
+  const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+  if (raw && raw.length > MAX_BODY_BYTES) {
+    throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  }
+  if (!BODY_METHODS.has(req.method) || !raw || raw.length === 0) return undefined;
+  if (!req.is('application/json')) {
+    throw new AppError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+  }
+  return req.body;
+}
+
+function readIfMatch(req: Request): number | undefined {
+  const header = req.get('if-match');
+  if (header === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(header.trim());
+  if (!match) throw new AppError('invalid_argument', 'If-Match must be the record\'s version, e.g. "3".');
+  return Number(match[1]);
+}
+
+export function sendResult(res: Response, result: HttpResult): void {
+  for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+  if (result.redirect) {
+    res.redirect(result.status || 302, result.redirect);
+    return;
+  }
+  if (result.body === undefined) {
+    res.status(result.status).end();
+    return;
+  }
+  res.status(result.status).json(result.body);
+}
+
+export function sendError(res: Response, error: unknown): void {
+  const appError = toAppError(error);
+  if (appError.status >= 500)
+    log.error('request failed', { code: appError.code, error: appError.cause ?? appError });
+  if (res.headersSent) return;
+  res.status(appError.status).json(appError.toBody());
+}
+
+export function createHttpFunction<Context extends RequestContext>(spec: HttpFunctionSpec<Context>) {
+  const router = new Router<Context>(spec.name, spec.routes);
+  return async (req: Request, res: Response): Promise<void> => {
+    const trace = traceFromHeaders(config().projectId, req.headers);
+    await withTrace(trace, async () => {
+      try {
+        const caller = await authenticate(req, spec.access);
+        const { route, params } = router.match(req.method, req.originalUrl ?? req.url);
+        const body = readBody(req);
+        const context = {
+          req,
+          body,
+          query: new URL(req.originalUrl ?? req.url, 'http://local').searchParams,
+          caller,
+          ifMatch: readIfMatch(req),
+        } as Context;
+        sendResult(res, await route.handle(context, params));
+      } catch (error) {
+        sendError(res, error);
+      }
+    });
+  };
+}

@@ -1,0 +1,78 @@
+import { AppError } from '../errors.js';
+
+/**
+ * A route table for one function. Paths are matched with or without the function's own name as
+ * prefix (`/api/me` and `/me`), because Firebase Hosting rewrites keep the prefix and Cloud Functions
+ * URLs do not (SPEC §4.3). A path that exists with another method answers 405, an unknown path 404.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route<Context> {
+  method: HttpMethod;
+  /** `/contacts/:id/tags/:tagId` style pattern, relative to the function. */
+  path: string;
+  handle: (context: Context, params: Record<string, string>) => Promise<HttpResult> | HttpResult;
+}
+
+export interface HttpResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** A redirect target (302), used by the OAuth callback. */
+  redirect?: string;
+}
+
+interface CompiledRoute<Context> extends Route<Context> {
+  regex: RegExp;
+  names: string[];
+}
+
+export class Router<Context> {
+  private readonly routes: CompiledRoute<Context>[];
+
+  constructor(
+    private readonly functionName: string,
+    routes: Route<Context>[],
+  ) {
+    this.routes = routes.map((route) => {
+      const names: string[] = [];
+      const source = route.path
+        .split('/')
+        .map((segment) => {
+          if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          names.push(segment.slice(1));
+          return '([^/]+)';
+        })
+        .join('/');
+      return { ...route, regex: new RegExp(`^${source}/?$`), names };
+    });
+  }
+
+  /** Strips the optional `/<functionName>` prefix and the query string. */
+  relativePath(url: string): string {
+    const path = url.split('?')[0] ?? '/';
+    const prefix = `/${this.functionName}`;
+    if (path === prefix) return '/';
+    if (path.startsWith(`${prefix}/`)) return path.slice(prefix.length);
+    return path || '/';
+  }
+
+  match(method: string, url: string): { route: Route<Context>; params: Record<string, string> } {
+    const path = this.relativePath(url);
+    let pathExists = false;
+    for (const route of this.routes) {
+      const found = route.regex.exec(path);
+      if (!found) continue;
+      pathExists = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      route.names.forEach((name, index) => {
+        params[name] = decodeURIComponent(found[index + 1] ?? '');
+      });
+      return { route, params };
+    }
+    if (pathExists) throw new AppError('method_not_allowed', `${method} is not allowed on ${path}.`);
+    throw new AppError('not_found', `No route for ${method} ${path}.`);
+  }
+}

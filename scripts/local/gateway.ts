@@ -1,0 +1,75 @@
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { appPage } from './app-page.js';
+
+/**
+ * The local gateway: serves every HTTP function under `/<functionName>` exactly as Cloud Functions
+ * URLs do (the prefix is stripped before the function sees the path), takes the Pub/Sub emulator's
+ * push deliveries for `syncUser`, and serves the `/app/` outcome page. Each function runs inside the
+ * Functions Framework's own server, so body parsing and CloudEvent conversion are the real ones.
+ */
+
+export interface Gateway {
+  url: string;
+  server: Server;
+  close: () => Promise<void>;
+}
+
+const EVENT_FUNCTIONS = new Set(['syncUser']);
+
+function listenerOf(functionName: string): RequestListener {
+  const [listener] = getTestServer(functionName).listeners('request') as RequestListener[];
+  if (!listener) throw new Error(`function ${functionName} has no request listener`);
+  return listener;
+}
+
+function notFound(res: ServerResponse, path: string): void {
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: { code: 'not_found', message: `No function serves ${path}.` } }));
+}
+
+export async function startGateway(options: {
+  host: string;
+  port: number;
+  functions: readonly string[];
+}): Promise<Gateway> {
+  await import('../../functions/src/index.js');
+  const listeners = new Map(options.functions.map((name) => [name, listenerOf(name)]));
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://gateway');
+    const [, first = '', ...rest] = url.pathname.split('/');
+    if (first === 'app') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(appPage(url.searchParams));
+      return;
+    }
+    const listener = listeners.get(first);
+    if (!listener) return notFound(res, url.pathname);
+    // Cloud Functions hands the function the path below its own name; the Pub/Sub push path keeps
+    // `/projects/P/topics/T`, from which the framework fills in the CloudEvent source.
+    req.url = `/${rest.join('/')}${url.search}`;
+    if (EVENT_FUNCTIONS.has(first) && req.method !== 'POST') return notFound(res, url.pathname);
+    listener(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${options.host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

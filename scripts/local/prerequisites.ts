@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The machine-level tools the local stack needs and npm cannot install (MACHINE-NOTES): the gcloud
+ * CLI with the Firestore and Pub/Sub emulator components, and Java 17+. Checked first so that a
+ * missing one is named in one clear line instead of a stack trace minutes later.
+ */
+
+export class MissingPrerequisite extends Error {
+  override name = 'MissingPrerequisite';
+}
+
+export interface Prerequisites {
+  gcloud: string;
+  sdkRoot: string;
+}
+
+/** Output (stdout then stderr) of a command, or undefined when it cannot be run at all. */
+function run(command: string, args: string[]): string | undefined {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.error) return undefined;
+  return `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+}
+
+export function checkPrerequisites(): Prerequisites {
+  const java = run('java', ['-version']);
+  if (java === undefined) {
+    throw new MissingPrerequisite(
+      'Java 17 or newer is required for the Firestore and Pub/Sub emulators: install a JDK (e.g. apt-get install openjdk-17-jre-headless).',
+    );
+  }
+  const javaMajor = Number(/version "(\d+)/.exec(java)?.[1] ?? 0);
+  if (javaMajor < 17)
+    throw new MissingPrerequisite(`Java 17 or newer is required; found: ${java.split('\n')[0]}`);
+  const sdkRoot = run('gcloud', ['info', '--format=value(installation.sdk_root)'])?.split('\n')[0];
+  if (!sdkRoot || !existsSync(sdkRoot)) {
+    throw new MissingPrerequisite(
+      'The Google Cloud CLI (gcloud) is required: install it with the cloud-firestore-emulator and pubsub-emulator components (https://cloud.google.com/sdk/docs/install).',
+    );
+  }
+  const components = {
+    'cloud-firestore-emulator': join(sdkRoot, 'platform', 'cloud-firestore-emulator'),
+    'pubsub-emulator': join(sdkRoot, 'platform', 'pubsub-emulator'),
+  };
+  for (const [component, path] of Object.entries(components)) {
+    if (!existsSync(path)) {
+      throw new MissingPrerequisite(
+        `The gcloud component ${component} is missing: run \`gcloud components install ${component}\` (or apt-get install google-cloud-cli-${component.replace('cloud-', '')}).`,
+      );
+    }
+  }
+  return { gcloud: 'gcloud', sdkRoot };
+}

@@ -1,0 +1,70 @@
+import { startGoogleEmulator } from '../../emulators/google/index.js';
+import { startSchedulerEmulator } from '../../emulators/scheduler/index.js';
+import { startSecretManagerEmulator } from '../../emulators/secret-manager/index.js';
+import { startAuthEmulator, startFirestoreEmulator, startPubsubEmulator } from './cloudEmulators.js';
+import { checkPrerequisites } from './prerequisites.js';
+import { splitHostPort } from './processes.js';
+
+/**
+ * Starts the emulators of the local stack (SPEC §4.2) on the given host:port pairs and sets the
+ * standard emulator variables, so that the product's code (and Google's client libraries) in this
+ * process use them. Shared by `npm start` and the integration tests.
+ */
+
+export interface EmulatorAddresses {
+  firestore: string;
+  pubsub: string;
+  auth: string;
+  secretManager: string;
+  scheduler: string;
+  /** Set to start our Google API emulator on it; omit when GOOGLE_API_BASE_URL points elsewhere. */
+  googleApi?: string;
+}
+
+export interface RunningEmulators {
+  googleApiBaseUrl?: string;
+  stop: () => Promise<void>;
+}
+
+export async function startEmulators(
+  projectId: string,
+  addresses: EmulatorAddresses,
+  options: { verbose?: boolean } = {},
+): Promise<RunningEmulators> {
+  const prerequisites = checkPrerequisites();
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    await Promise.allSettled(stoppers.splice(0).map((stopOne) => stopOne()));
+  };
+  try {
+    const verbose = options.verbose ?? false;
+    const track = <T extends { stop?: () => Promise<void>; close?: () => Promise<void> }>(started: T) => {
+      stoppers.push(async () => {
+        await (started.stop ?? started.close)?.call(started);
+      });
+      return started;
+    };
+    const google = addresses.googleApi ? splitHostPort(addresses.googleApi) : undefined;
+    const [, , , , , googleEmulator] = await Promise.all([
+      startFirestoreEmulator(prerequisites, addresses.firestore, verbose).then(track),
+      startPubsubEmulator(prerequisites, addresses.pubsub, projectId, verbose).then(track),
+      startAuthEmulator(addresses.auth, projectId, verbose).then(track),
+      startSecretManagerEmulator(splitHostPort(addresses.secretManager)).then(track),
+      startSchedulerEmulator(splitHostPort(addresses.scheduler)).then(track),
+      google ? startGoogleEmulator(google).then(track) : Promise.resolve(undefined),
+    ]);
+    Object.assign(process.env, {
+      GOOGLE_CLOUD_PROJECT: projectId,
+      FIRESTORE_EMULATOR_HOST: addresses.firestore,
+      PUBSUB_EMULATOR_HOST: addresses.pubsub,
+      FIREBASE_AUTH_EMULATOR_HOST: addresses.auth,
+      SECRET_MANAGER_EMULATOR_HOST: addresses.secretManager,
+      CLOUD_SCHEDULER_EMULATOR_HOST: addresses.scheduler,
+      ...(googleEmulator ? { GOOGLE_API_BASE_URL: googleEmulator.url } : {}),
+    });
+    return { googleApiBaseUrl: googleEmulator?.url ?? process.env.GOOGLE_API_BASE_URL, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { AppError } from '../../functions/src/errors.js';
+import { Router } from '../../functions/src/http/router.js';
+
+const ok = () => ({ status: 200 });
+const router = new Router<object>('api', [
+  { method: 'GET', path: '/contacts', handle: ok },
+  { method: 'GET', path: '/contacts/:id', handle: ok },
+  { method: 'DELETE', path: '/contacts/:id/tags/:tagId', handle: ok },
+]);
+
+function errorCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof AppError ? error.code : 'other';
+  }
+  return undefined;
+}
+
+describe('router', () => {
+  it('when a path comes with or without the function name, then both match (SPEC §4.3)', () => {
+    assert.deepEqual(router.match('GET', '/api/contacts/abc?x=1').params, { id: 'abc' });
+    assert.deepEqual(router.match('GET', '/contacts/abc').params, { id: 'abc' });
+    assert.deepEqual(router.match('DELETE', '/api/contacts/a%20b/tags/t1').params, {
+      id: 'a b',
+      tagId: 't1',
+    });
+  });
+
+  it('when the path exists with another method, then 405; when it does not exist, then 404', () => {
+    assert.equal(
+      errorCode(() => router.match('POST', '/api/contacts/abc')),
+      'method_not_allowed',
+    );
+    assert.equal(
+      errorCode(() => router.match('GET', '/api/nothing')),
+      'not_found',
+    );
+    assert.equal(
+      errorCode(() => router.match('GET', '/apicontacts')),
+      'not_found',
+    );
+  });
+});
