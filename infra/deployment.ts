@@ -1,0 +1,126 @@
+import { SYNC_USER_TOPIC } from '../functions/src/adapters/pubsub/topics.js';
+
+/**
+ * The deployment, declared once: which Cloud Functions exist and how they are triggered, the Pub/Sub
+ * fan-out, the Cloud Scheduler job, the secrets, and who may call what. `infra/deploy.ts` turns it
+ * into gcloud commands; tests check its wiring against the code offline (no cloud is reachable
+ * here). Deployment-specific values come from the environment of the person deploying.
+ */
+
+export const RUNTIME = 'nodejs20';
+export const SCHEDULER_JOB_ID = 'sync-tick';
+export const SECRET_NAMES = [
+  'oauth-client-secret',
+  'shared-oauth-client-secret',
+  'token-encryption-key',
+] as const;
+
+export interface FunctionDeployment {
+  name: string;
+  trigger: { kind: 'http'; public: boolean } | { kind: 'pubsub'; topic: string };
+  memory: string;
+  timeoutSeconds: number;
+  /** Why it is (not) public: the code checks Firebase ID tokens itself; the others rely on IAM. */
+  note: string;
+}
+
+export const FUNCTIONS: readonly FunctionDeployment[] = [
+  {
+    name: 'api',
+    trigger: { kind: 'http', public: true },
+    memory: '512Mi',
+    timeoutSeconds: 60,
+    note: 'checks Firebase ID tokens on every request',
+  },
+  {
+    name: 'settings',
+    trigger: { kind: 'http', public: true },
+    memory: '512Mi',
+    timeoutSeconds: 60,
+    note: 'checks Firebase ID tokens and the admin claim',
+  },
+  {
+    name: 'oauthCallback',
+    trigger: { kind: 'http', public: true },
+    memory: '512Mi',
+    timeoutSeconds: 60,
+    note: "Google redirects users' browsers here; the signed single-use state authenticates",
+  },
+  {
+    name: 'syncNow',
+    trigger: { kind: 'http', public: true },
+    memory: '512Mi',
+    timeoutSeconds: 60,
+    note: 'checks Firebase ID tokens',
+  },
+  {
+    name: 'syncTick',
+    trigger: { kind: 'http', public: false },
+    memory: '1Gi',
+    timeoutSeconds: 300,
+    note: 'only the Scheduler service account may invoke it (OIDC)',
+  },
+  {
+    name: 'syncUser',
+    trigger: { kind: 'pubsub', topic: SYNC_USER_TOPIC },
+    memory: '1Gi',
+    timeoutSeconds: 540,
+    note: "only the Eventarc trigger's service account may invoke it",
+  },
+];
+
+/** Service accounts the deployment creates, with the project roles each needs and nothing more. */
+export const SERVICE_ACCOUNTS = {
+  runtime: {
+    id: 'crm-sync-runtime',
+    roles: [
+      'roles/datastore.user', // Firestore: all state
+      'roles/secretmanager.admin', // creates missing secrets, adds and disables versions
+      'roles/pubsub.publisher', // syncTick's fan-out
+      'roles/cloudscheduler.admin', // settings: pause/resume the sync-tick job
+      'roles/firebaseauth.viewer', // revocation check of ID tokens
+    ],
+  },
+  schedulerInvoker: { id: 'crm-sync-scheduler', roles: [] as string[] },
+  eventInvoker: { id: 'crm-sync-events', roles: ['roles/eventarc.eventReceiver'] },
+} as const;
+
+export interface DeploymentParameters {
+  projectId: string;
+  region: string;
+  /** Where the HTTP functions are reachable, e.g. https://REGION-PROJECT.cloudfunctions.net. */
+  publicBaseUrl: string;
+  appUrl?: string;
+  contactGroupName?: string;
+  sharedOAuthClientId?: string;
+  allowedDomains?: string;
+}
+
+export function functionsBaseUrl(projectId: string, region: string): string {
+  return `https://${region}-${projectId}.cloudfunctions.net`;
+}
+
+/** The environment every function gets (SPEC §4.1); emulator variables are never set in the cloud. */
+export function functionEnvironment(parameters: DeploymentParameters): Record<string, string> {
+  const env: Record<string, string> = {
+    GOOGLE_CLOUD_PROJECT: parameters.projectId,
+    REGION: parameters.region,
+    PUBLIC_BASE_URL: parameters.publicBaseUrl,
+  };
+  if (parameters.appUrl) env.APP_URL = parameters.appUrl;
+  if (parameters.contactGroupName) env.CONTACT_GROUP_NAME = parameters.contactGroupName;
+  if (parameters.sharedOAuthClientId) env.SHARED_OAUTH_CLIENT_ID = parameters.sharedOAuthClientId;
+  if (parameters.allowedDomains) env.ALLOWED_DOMAINS = parameters.allowedDomains;
+  return env;
+}
+
+export function schedulerJob(parameters: DeploymentParameters) {
+  return {
+    name: `projects/${parameters.projectId}/locations/${parameters.region}/jobs/${SCHEDULER_JOB_ID}`,
+    schedule: '* * * * *',
+    timeZone: 'Etc/UTC',
+    uri: `${parameters.publicBaseUrl}/syncTick`,
+    httpMethod: 'POST',
+    attemptDeadline: '180s',
+  };
+}

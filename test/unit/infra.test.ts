@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
+import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
+import { deploymentCommands } from '../../infra/deploy.js';
+import { FUNCTIONS, SECRET_NAMES } from '../../infra/deployment.js';
+
+/** The deployment cannot be applied here (no cloud); its wiring is checked against the code instead. */
+const parameters = {
+  projectId: 'acme-crm',
+  region: 'europe-west1',
+  publicBaseUrl: 'https://europe-west1-acme-crm.cloudfunctions.net',
+  allowedDomains: 'acme.com,acme.de',
+};
+const commands = deploymentCommands(parameters).map((command) => command.join(' '));
+const deployOf = (name: string) => {
+  const found = commands.find((command) => command.startsWith(`gcloud functions deploy ${name} `));
+  assert.ok(found, `no deploy command for ${name}`);
+  return found;
+};
+
+describe('deployment wiring (infra/)', () => {
+  it('when the main module registers a function, then the deployment deploys it with the same entry point', () => {
+    const registered = [...HTTP_FUNCTIONS, ...EVENT_FUNCTIONS].sort();
+    assert.deepEqual(FUNCTIONS.map((fn) => fn.name).sort(), registered);
+    for (const name of registered) assert.match(deployOf(name), new RegExp(`--entry-point=${name} `));
+  });
+
+  it('when syncTick publishes the fan-out, then syncUser is triggered by that same topic', () => {
+    assert.match(deployOf('syncUser'), new RegExp(`--trigger-topic=${SYNC_USER_TOPIC} `));
+    assert.ok(commands.includes(`gcloud pubsub topics create ${SYNC_USER_TOPIC} --project=acme-crm`));
+  });
+
+  it('when the Scheduler fires, then it calls syncTick every minute in UTC with an OIDC identity', () => {
+    const job = commands.find((command) =>
+      command.startsWith('gcloud scheduler jobs create http sync-tick '),
+    );
+    assert.ok(job);
+    assert.match(job, /--schedule=\* \* \* \* \* /);
+    assert.match(job, /--time-zone=Etc\/UTC /);
+    assert.match(job, /--uri=https:\/\/europe-west1-acme-crm\.cloudfunctions\.net\/syncTick /);
+    assert.match(job, /--oidc-service-account-email=crm-sync-scheduler@acme-crm\.iam\.gserviceaccount\.com /);
+  });
+
+  it('when a function checks no token itself, then it is not public and only its caller may invoke it', () => {
+    assert.match(deployOf('syncTick'), /--no-allow-unauthenticated/);
+    assert.ok(
+      commands.some(
+        (c) =>
+          c.startsWith('gcloud functions add-invoker-policy-binding syncTick ') &&
+          c.includes('crm-sync-scheduler@'),
+      ),
+    );
+    assert.ok(
+      commands.some(
+        (c) =>
+          c.startsWith('gcloud functions add-invoker-policy-binding syncUser ') &&
+          c.includes('crm-sync-events@'),
+      ),
+    );
+    for (const name of ['api', 'settings', 'oauthCallback', 'syncNow'])
+      assert.match(deployOf(name), /--allow-unauthenticated/);
+  });
+
+  it('when functions are deployed, then they get the configuration of SPEC §4.1 with lists intact', () => {
+    const deploy = deployOf('api');
+    assert.match(
+      deploy,
+      /--set-env-vars=\^@@\^GOOGLE_CLOUD_PROJECT=acme-crm@@REGION=europe-west1@@PUBLIC_BASE_URL=/,
+    );
+    assert.match(deploy, /ALLOWED_DOMAINS=acme\.com,acme\.de/);
+    assert.doesNotMatch(deploy, /EMULATOR_HOST|GOOGLE_API_BASE_URL/);
+  });
+
+  it('when secrets are created, then they carry the names of SPEC §4.1', () => {
+    assert.deepEqual(
+      [...SECRET_NAMES],
+      ['oauth-client-secret', 'shared-oauth-client-secret', 'token-encryption-key'],
+    );
+    for (const secret of SECRET_NAMES)
+      assert.ok(commands.some((c) => c.startsWith(`gcloud secrets create ${secret} `)));
+  });
+
+  it('when the package is deployed, then its main is the compiled entry module that registers every function', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string };
+    const build = JSON.parse(readFileSync('tsconfig.build.json', 'utf8')) as {
+      compilerOptions: { outDir: string };
+    };
+    assert.equal(pkg.main, `${build.compilerOptions.outDir}/index.js`);
+  });
+});
