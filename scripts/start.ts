@@ -3,7 +3,12 @@ import { startGateway } from './local/gateway.js';
 import { MissingPrerequisite } from './local/prerequisites.js';
 import { splitHostPort } from './local/processes.js';
 import { startEmulators } from './local/stack.js';
-import { createSyncTickJob, wirePubSubPush } from './local/wiring.js';
+import {
+  createSyncTickJob,
+  DEMO_OAUTH_CLIENT,
+  registerDemoOAuthClient,
+  wirePubSubPush,
+} from './local/wiring.js';
 
 /**
  * `npm start`: the whole product on this machine, offline (SPEC §4.2). Ports come from the standard
@@ -56,6 +61,8 @@ try {
   await wirePubSubPush(projectId, gateway.url);
   const job = await createSyncTickJob(addresses.scheduler, projectId, region, publicBaseUrl);
   const { host: schedulerHost } = splitHostPort(addresses.scheduler);
+  const demoClient = addresses.googleApi && emulators.googleApiBaseUrl;
+  if (demoClient) await registerDemoOAuthClient(emulators.googleApiBaseUrl ?? '', publicBaseUrl);
   console.log(`Firestore emulator:       ${addresses.firestore}`);
   console.log(`Pub/Sub emulator:         ${addresses.pubsub}`);
   console.log(`Auth emulator:            ${addresses.auth}`);
@@ -63,6 +70,11 @@ try {
   console.log(`Cloud Scheduler emulator: http://${addresses.scheduler} (job ${job} on ${schedulerHost})`);
   for (const name of HTTP_FUNCTIONS) console.log(`function ${name.padEnd(14)} ${publicBaseUrl}/${name}`);
   console.log(`App page:                 ${publicBaseUrl}/app/`);
+  if (demoClient) {
+    console.log(
+      `Demo OAuth client:        ${DEMO_OAUTH_CLIENT.clientId} (secret ${DEMO_OAUTH_CLIENT.clientSecret}), registered in the Google emulator`,
+    );
+  }
   console.log(`GOOGLE_API_BASE_URL=${emulators.googleApiBaseUrl}`);
   console.log(`READY ${publicBaseUrl}`);
 } catch (error) {

@@ -1,4 +1,5 @@
 import { PubSub } from '@google-cloud/pubsub';
+import { GoogleEmulatorControl } from '../../emulators/google/control-client.js';
 import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
 
 /**
@@ -49,4 +50,18 @@ export async function createSyncTickJob(
     throw new Error(`creating the sync-tick job failed: ${response.status} ${await response.text()}`);
   }
   return name;
+}
+
+/** The OAuth client that `npm start` registers in its Google emulator, as an administrator would in Google Cloud. */
+export const DEMO_OAUTH_CLIENT = {
+  clientId: '100000000001-localdemo.apps.googleusercontent.com',
+  clientSecret: 'local-demo-client-secret',
+};
+
+export async function registerDemoOAuthClient(
+  googleApiBaseUrl: string,
+  publicBaseUrl: string,
+): Promise<void> {
+  const control = new GoogleEmulatorControl(googleApiBaseUrl);
+  await control.createClient({ ...DEMO_OAUTH_CLIENT, redirectUris: [`${publicBaseUrl}/oauthCallback`] });
 }
