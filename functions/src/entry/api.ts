@@ -1,9 +1,12 @@
 import { createHttpFunction, type UserContext } from '../http/handler.js';
+import { activityRoutes } from '../routes/api/activities.js';
+import { contactRoutes } from '../routes/api/contacts.js';
 import { meRoutes } from '../routes/api/me.js';
+import { tagRoutes } from '../routes/api/tags.js';
 
 /** `api`: the CRM data REST API and the user's self-service (SPEC §4.3). */
 export default createHttpFunction<UserContext>({
   name: 'api',
   access: 'user',
-  routes: [...meRoutes],
+  routes: [...meRoutes, ...contactRoutes, ...tagRoutes, ...activityRoutes],
 });

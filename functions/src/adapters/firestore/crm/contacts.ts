@@ -1,0 +1,269 @@
+import type { DocumentSnapshot, Firestore, Query, Transaction } from '@google-cloud/firestore';
+import { FieldValue } from '@google-cloud/firestore';
+import type { Actor } from '../../../domain/crm/common.js';
+import {
+  applyContactPatch,
+  type Contact,
+  type ContactFields,
+  contactFieldsOf,
+  deriveDisplayName,
+  emailKeys,
+  type NewContact,
+} from '../../../domain/crm/contact.js';
+import { listScope, type Page } from '../../../domain/crm/paging.js';
+import { conflict, notFound } from '../../../errors.js';
+import type { ContactQuery, WriteOptions, Written } from '../../../ports/crmStore.js';
+import { recordContactChange } from './changeLog.js';
+import {
+  COLLECTIONS,
+  checkIfMatch,
+  inTransaction,
+  metaOf,
+  newMeta,
+  nextMeta,
+  pageOf,
+  type StoredMeta,
+  sameJson,
+} from './records.js';
+import { readVisibleTag } from './tags.js';
+
+/**
+ * Contacts in `crmContacts`. `tagIds` holds every tag (so one array-contains query lists a tag's
+ * contacts), and `tagOwners` maps each tag to its owner ('' for shared tags) so that a reader sees
+ * only shared tags and their own personal ones without reading the tags.
+ */
+
+export interface StoredContact extends StoredMeta, ContactFields {
+  tagIds: string[];
+  tagOwners: Record<string, string>;
+  /** Lower-cased addresses: matching by email (users' own contacts, Google import). */
+  emailKeys: string[];
+  /** Users whose own contact this is; it cannot be deleted while set. */
+  userUids?: string[];
+}
+
+export function personalTags(contact: Pick<StoredContact, 'tagIds' | 'tagOwners'> | undefined): string[] {
+  return contact ? contact.tagIds.filter((tagId) => contact.tagOwners[tagId]) : [];
+}
+
+export function renderContact(id: string, data: StoredContact, viewer: Actor): Contact {
+  const fields = contactFieldsOf(data as unknown as Record<string, unknown>);
+  const owner = (tagId: string) => data.tagOwners[tagId] ?? '';
+  return {
+    id,
+    ...fields,
+    displayName: deriveDisplayName(fields),
+    tagIds: data.tagIds.filter((tagId) => owner(tagId) === '' || owner(tagId) === viewer.uid),
+    ...metaOf(data),
+  };
+}
+
+export class ContactRepository {
+  constructor(private readonly db: Firestore) {}
+
+  private get collection() {
+    return this.db.collection(COLLECTIONS.contacts);
+  }
+
+  ref(id: string) {
+    return this.collection.doc(id);
+  }
+
+  /** Reads a contact inside a transaction; 404 when it does not exist. */
+  async read(tx: Transaction, id: string): Promise<{ snapshot: DocumentSnapshot; data: StoredContact }> {
+    const snapshot = await tx.get(this.ref(id));
+    if (!snapshot.exists) throw notFound(`Contact ${id}`);
+    return { snapshot, data: snapshot.data() as StoredContact };
+  }
+
+  /** Writes a new contact and its change entry in `tx` (all reads must be done before). */
+  insert(
+    tx: Transaction,
+    actor: Actor,
+    fields: ContactFields,
+    tags: Array<{ id: string; ownerUid: string }>,
+    extra: Partial<StoredContact> = {},
+  ): { id: string; data: StoredContact } {
+    const ref = this.collection.doc();
+    const data: StoredContact = {
+      ...fields,
+      tagIds: tags.map((tag) => tag.id),
+      tagOwners: Object.fromEntries(tags.map((tag) => [tag.id, tag.ownerUid])),
+      emailKeys: emailKeys(fields),
+      ...newMeta(),
+      ...extra,
+    };
+    tx.create(ref, data);
+    recordContactChange(this.db, tx, actor, {
+      recordId: ref.id,
+      op: 'created',
+      version: 1,
+      tagsBefore: [],
+      tagsAfter: personalTags(data),
+    });
+    return { id: ref.id, data };
+  }
+
+  async create(input: NewContact, { actor }: WriteOptions): Promise<Contact> {
+    const { tagIds, ...fields } = input;
+    return inTransaction(this.db, async (tx) => {
+      const tags = [];
+      for (const tagId of tagIds) {
+        const tag = await readVisibleTag(this.db, tx, tagId, actor, 'tagIds');
+        tags.push({ id: tagId, ownerUid: tag.type === 'personal' ? (tag.ownerUid ?? '') : '' });
+      }
+      const created = this.insert(tx, actor, fields, tags);
+      return renderContact(created.id, created.data, actor);
+    });
+  }
+
+  async get(id: string, viewer: Actor): Promise<Contact> {
+    const snapshot = await this.ref(id).get();
+    if (!snapshot.exists) throw notFound(`Contact ${id}`);
+    return renderContact(id, snapshot.data() as StoredContact, viewer);
+  }
+
+  async list(query: ContactQuery, viewer: Actor): Promise<Page<Contact>> {
+    let base: Query = this.collection;
+    if (query.tagId) {
+      const tagId = query.tagId;
+      await readVisibleTag(this.db, undefined, tagId, viewer, 'tagId');
+      base = base.where('tagIds', 'array-contains', tagId);
+    }
+    return pageOf(base, ['createdAt'], { ...query, scope: listScope.contacts(query.tagId) }, (doc) =>
+      renderContact(doc.id, doc.data() as StoredContact, viewer),
+    );
+  }
+
+  async findByEmail(emails: string[], viewer: Actor): Promise<Contact[]> {
+    const keys = [...new Set(emails.map((email) => email.toLowerCase()))];
+    const found = new Map<string, Contact>();
+    for (let i = 0; i < keys.length; i += 30) {
+      const snapshot = await this.collection
+        .where('emailKeys', 'array-contains-any', keys.slice(i, i + 30))
+        .get();
+      for (const doc of snapshot.docs)
+        found.set(doc.id, renderContact(doc.id, doc.data() as StoredContact, viewer));
+    }
+    return [...found.values()].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
+  }
+
+  async update(
+    id: string,
+    patch: Record<string, unknown>,
+    { actor, ifMatch }: WriteOptions,
+  ): Promise<Written<Contact>> {
+    return inTransaction(this.db, async (tx) => {
+      const { data } = await this.read(tx, id);
+      checkIfMatch(data.version, ifMatch);
+      const current = contactFieldsOf(data as unknown as Record<string, unknown>);
+      const next = applyContactPatch(current, patch);
+      if (sameJson(current, next)) return { record: renderContact(id, data, actor), changed: false };
+      // set() replaces the document, so fields the patch removed are gone; bookkeeping is kept.
+      const { tagIds, tagOwners, userUids, createdAt } = data;
+      const updated: StoredContact = {
+        ...next,
+        tagIds,
+        tagOwners,
+        ...(userUids ? { userUids } : {}),
+        emailKeys: emailKeys(next),
+        createdAt,
+        ...nextMeta(data),
+      };
+      tx.set(this.ref(id), updated);
+      recordContactChange(this.db, tx, actor, {
+        recordId: id,
+        op: 'updated',
+        version: updated.version,
+        tagsBefore: personalTags(data),
+        tagsAfter: personalTags(updated),
+      });
+      return { record: renderContact(id, updated, actor), changed: true };
+    });
+  }
+
+  async delete(id: string, { actor, ifMatch }: WriteOptions): Promise<void> {
+    await inTransaction(this.db, async (tx) => {
+      const { data } = await this.read(tx, id);
+      checkIfMatch(data.version, ifMatch);
+      if (data.userUids?.length) {
+        throw conflict("This contact is a CRM user's own contact and cannot be deleted.");
+      }
+      tx.delete(this.ref(id));
+      recordContactChange(this.db, tx, actor, {
+        recordId: id,
+        op: 'deleted',
+        version: data.version,
+        tagsBefore: personalTags(data),
+        tagsAfter: [],
+      });
+    });
+  }
+
+  async tag(contactId: string, tagId: string, { actor, ifMatch }: WriteOptions): Promise<Written<Contact>> {
+    return inTransaction(this.db, async (tx) => {
+      const { data } = await this.read(tx, contactId);
+      const tag = await readVisibleTag(this.db, tx, tagId, actor, 'tagId');
+      checkIfMatch(data.version, ifMatch);
+      if (data.tagIds.includes(tagId))
+        return { record: renderContact(contactId, data, actor), changed: false };
+      const owner = tag.type === 'personal' ? (tag.ownerUid ?? '') : '';
+      const updated: StoredContact = {
+        ...data,
+        tagIds: [...data.tagIds, tagId],
+        tagOwners: { ...data.tagOwners, [tagId]: owner },
+        ...nextMeta(data),
+      };
+      this.writeTags(tx, actor, contactId, data, updated, 'tagged');
+      return { record: renderContact(contactId, updated, actor), changed: true };
+    });
+  }
+
+  async untag(contactId: string, tagId: string, { actor, ifMatch }: WriteOptions): Promise<Written<Contact>> {
+    return inTransaction(this.db, async (tx) => {
+      const { data } = await this.read(tx, contactId);
+      await readVisibleTag(this.db, tx, tagId, actor, 'tagId');
+      checkIfMatch(data.version, ifMatch);
+      if (!data.tagIds.includes(tagId)) throw notFound(`Tag ${tagId} on contact ${contactId}`);
+      const updated = this.withoutTag(data, tagId);
+      this.writeTags(tx, actor, contactId, data, updated, 'untagged');
+      return { record: renderContact(contactId, updated, actor), changed: true };
+    });
+  }
+
+  /** The contact without `tagId` (used by untag and by deleting a tag). */
+  withoutTag(data: StoredContact, tagId: string): StoredContact {
+    const { [tagId]: _removed, ...tagOwners } = data.tagOwners;
+    return { ...data, tagIds: data.tagIds.filter((id) => id !== tagId), tagOwners, ...nextMeta(data) };
+  }
+
+  writeTags(
+    tx: Transaction,
+    actor: Actor,
+    contactId: string,
+    before: StoredContact,
+    after: StoredContact,
+    op: 'tagged' | 'untagged',
+  ): void {
+    tx.update(this.ref(contactId), {
+      tagIds: after.tagIds,
+      tagOwners: after.tagOwners,
+      modifiedAt: after.modifiedAt,
+      version: after.version,
+    });
+    recordContactChange(this.db, tx, actor, {
+      recordId: contactId,
+      op,
+      version: after.version,
+      tagsBefore: personalTags(before),
+      tagsAfter: personalTags(after),
+    });
+  }
+
+  /** Marks a contact as a user's own (bookkeeping only: no version change, not in the feed). */
+  markOwnContact(tx: Transaction, contactId: string, uid: string): void {
+    tx.update(this.ref(contactId), { userUids: FieldValue.arrayUnion(uid) });
+  }
+}

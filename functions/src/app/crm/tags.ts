@@ -1,0 +1,22 @@
+import type { Caller } from '../../adapters/auth/firebaseAuth.js';
+import { listScope, pageRequest } from '../../domain/crm/paging.js';
+import { parseNewTag, type StoredTag } from '../../domain/crm/tag.js';
+import { actorOf, crmStore } from './store.js';
+
+/** Tag use cases (SPEC §4.3): personal tags for anyone, corporate/public ones for administrators. */
+
+export function createTag(caller: Caller, body: unknown): Promise<StoredTag> {
+  return crmStore().createTag(parseNewTag(body, caller), { actor: actorOf(caller) });
+}
+
+export function getTag(caller: Caller, id: string): Promise<StoredTag> {
+  return crmStore().getTag(id, actorOf(caller));
+}
+
+export function listTags(caller: Caller, query: URLSearchParams) {
+  return crmStore().listTags(pageRequest(query, listScope.tags()), actorOf(caller));
+}
+
+export function deleteTag(caller: Caller, id: string, ifMatch?: number): Promise<void> {
+  return crmStore().deleteTag(id, { actor: actorOf(caller), ifMatch });
+}

@@ -1,0 +1,118 @@
+/**
+ * Pure time helpers for activities (SPEC §4.3): RFC 3339 instants, all-day dates, IANA time zones.
+ * Nothing here reads the clock; every function takes the instants it works on.
+ */
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAY_MS = 86_400_000;
+
+function validCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  // Day 0 of the next month is the last day of this one (UTC, so no zone can shift it).
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The instant (epoch ms) of an RFC 3339 date-time with an offset, or undefined when malformed. */
+export function parseRfc3339(value: string): number | undefined {
+  const m = RFC3339.exec(value);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (!validCalendarDate(year, month, day) || hour > 23 || minute > 59 || second > 59) return undefined;
+  const offset = m[8] ?? 'Z';
+  if (offset !== 'Z' && offset !== 'z' && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4)) > 59)) {
+    return undefined;
+  }
+  const ms = Date.parse(value.toUpperCase());
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isIsoDate(value: string): boolean {
+  const m = DATE.exec(value);
+  return !!m && validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** `date` plus `days` calendar days (dates carry no zone, so UTC arithmetic is exact). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let found = formatters.get(timeZone);
+  if (!found) {
+    found = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, found);
+  }
+  return found;
+}
+
+/** True when the runtime's time-zone database knows `name` (IANA names such as `Europe/Paris`). */
+export function isIanaTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(name)) return false;
+  try {
+    formatter(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The zone's offset from UTC at `instant`, in minutes (e.g. +60 for Paris in winter). */
+export function offsetMinutes(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(new Date(instant))
+      .map((part) => [part.type, part.value]),
+  );
+  const wallClock = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return Math.round((wallClock - Math.floor(instant / 1000) * 1000) / 60_000);
+}
+
+/** RFC 3339 text of `instant` in the zone's offset, or in UTC (`Z`) without a zone. */
+export function formatInstant(instant: number, timeZone?: string): string {
+  const offset = timeZone ? offsetMinutes(instant, timeZone) : 0;
+  const iso = new Date(instant + offset * 60_000).toISOString();
+  const body = iso.endsWith('.000Z') ? iso.slice(0, 19) : iso.slice(0, 23);
+  if (!timeZone) return `${body}Z`;
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${body}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/**
+ * The instant at which `date` begins in `timeZone` (UTC without one): where all-day activities sit
+ * on the time line for overlap queries. Two correction rounds settle DST transitions.
+ */
+export function startOfDay(date: string, timeZone?: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  if (!timeZone) return utcMidnight;
+  let instant = utcMidnight - offsetMinutes(utcMidnight, timeZone) * 60_000;
+  instant = utcMidnight - offsetMinutes(instant, timeZone) * 60_000;
+  return instant;
+}

@@ -1,0 +1,263 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import {
+  applyActivityPatch,
+  instantsOf,
+  overlaps,
+  parseNewActivity,
+  parseRange,
+  renderTimes,
+} from '../../functions/src/domain/crm/activity.js';
+import {
+  applyContactPatch,
+  checkContactPatch,
+  deriveDisplayName,
+  parseNewContact,
+} from '../../functions/src/domain/crm/contact.js';
+import { decodePageToken, encodePageToken, parsePageSize } from '../../functions/src/domain/crm/paging.js';
+import { parseNewTag, visibleTo } from '../../functions/src/domain/crm/tag.js';
+import {
+  addDays,
+  formatInstant,
+  isIanaTimeZone,
+  isIsoDate,
+  offsetMinutes,
+  parseRfc3339,
+  startOfDay,
+} from '../../functions/src/domain/crm/time.js';
+import { mergePatch } from '../../functions/src/domain/crm/validation.js';
+import { AppError } from '../../functions/src/errors.js';
+
+function fieldsOfError(fn: () => unknown): Record<string, string> {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof AppError, String(error));
+    assert.equal(error.code, 'invalid_argument');
+    return (error.details?.fields ?? {}) as Record<string, string>;
+  }
+  assert.fail('expected a validation error');
+}
+
+describe('CRM time handling', () => {
+  it('when RFC 3339 text is parsed, then offsets apply and malformed or impossible values are refused', () => {
+    assert.equal(parseRfc3339('2025-01-15T10:00:00+01:00'), Date.UTC(2025, 0, 15, 9));
+    assert.equal(parseRfc3339('2025-01-15t09:00:00.250z'), Date.UTC(2025, 0, 15, 9, 0, 0, 250));
+    for (const bad of [
+      '2025-01-15T10:00:00',
+      '2025-02-29T00:00:00Z',
+      '2025-01-15 10:00:00Z',
+      '2025-13-01T00:00:00Z',
+      '2025-01-15T24:00:00Z',
+      '2025-01-15T10:00:00+25:00',
+      'tomorrow',
+    ]) {
+      assert.equal(parseRfc3339(bad), undefined, bad);
+    }
+    assert.ok(parseRfc3339('2024-02-29T00:00:00Z'));
+  });
+
+  it('when dates are checked, then only real calendar dates pass, and adding days crosses months', () => {
+    assert.ok(isIsoDate('2024-02-29'));
+    assert.ok(!isIsoDate('2025-02-29'));
+    assert.ok(!isIsoDate('2025-1-01'));
+    assert.equal(addDays('2025-02-28', 1), '2025-03-01');
+    assert.equal(addDays('2024-12-31', 1), '2025-01-01');
+  });
+
+  it('when time zones are checked, then IANA names pass and offsets or unknown names do not', () => {
+    for (const ok of ['Europe/Paris', 'America/Argentina/Buenos_Aires', 'UTC', 'Etc/GMT+5', 'Asia/Kolkata'])
+      assert.ok(isIanaTimeZone(ok), ok);
+    for (const bad of ['+01:00', 'Mars/Base', '', 'Europe/Paris; drop', '../etc'])
+      assert.ok(!isIanaTimeZone(bad), bad);
+  });
+
+  it('when instants are shown in a zone, then the offset of that moment (with DST and half hours) is used', () => {
+    const winter = Date.UTC(2025, 0, 15, 9);
+    const summer = Date.UTC(2025, 6, 15, 9);
+    assert.equal(offsetMinutes(winter, 'Europe/Paris'), 60);
+    assert.equal(offsetMinutes(summer, 'Europe/Paris'), 120);
+    assert.equal(formatInstant(winter, 'Europe/Paris'), '2025-01-15T10:00:00+01:00');
+    assert.equal(formatInstant(summer, 'America/New_York'), '2025-07-15T05:00:00-04:00');
+    assert.equal(formatInstant(winter, 'Asia/Kolkata'), '2025-01-15T14:30:00+05:30');
+    assert.equal(formatInstant(winter + 5, 'UTC'), '2025-01-15T09:00:00.005+00:00');
+    assert.equal(formatInstant(winter), '2025-01-15T09:00:00Z');
+  });
+
+  it('when a day starts in a zone, then midnight there is found, also on DST change days', () => {
+    assert.equal(startOfDay('2025-05-01'), Date.UTC(2025, 4, 1));
+    assert.equal(startOfDay('2025-05-01', 'Asia/Tokyo'), Date.UTC(2025, 3, 30, 15));
+    assert.equal(startOfDay('2025-03-30', 'Europe/Paris'), Date.UTC(2025, 2, 29, 23));
+    assert.equal(startOfDay('2025-03-31', 'Europe/Paris'), Date.UTC(2025, 2, 30, 22));
+    assert.equal(startOfDay('2025-11-02', 'America/New_York'), Date.UTC(2025, 10, 2, 4));
+  });
+});
+
+describe('CRM contact validation', () => {
+  it('when a contact is valid, then defaults fill lists and types, and the display name is derived', () => {
+    const contact = parseNewContact({
+      givenName: ' Ada ',
+      familyName: 'Lovelace',
+      emails: [{ address: 'ada@example.com' }],
+    });
+    assert.equal(contact.givenName, 'Ada');
+    assert.deepEqual(contact.emails, [{ address: 'ada@example.com', type: 'other' }]);
+    assert.deepEqual(contact.tagIds, []);
+    assert.equal(deriveDisplayName(contact), 'Ada Lovelace');
+    assert.equal(deriveDisplayName({ ...parseNewContact({ organization: { name: 'ACME' } }) }), 'ACME');
+    assert.equal(
+      deriveDisplayName({ ...parseNewContact({ phones: [{ number: '+1 650 555 0100' }] }) }),
+      '+1 650 555 0100',
+    );
+  });
+
+  it('when fields are invalid, then each is named', () => {
+    assert.ok(fieldsOfError(() => parseNewContact({})).displayName);
+    assert.ok(fieldsOfError(() => parseNewContact(undefined)).body);
+    assert.ok(fieldsOfError(() => parseNewContact({ phones: [{ number: '12' }] }))['phones.0.number']);
+    assert.ok(fieldsOfError(() => parseNewContact({ givenName: 'x', tagIds: ['a', 'a'] })).tagIds);
+    assert.ok(fieldsOfError(() => parseNewContact({ givenName: 'x', tagIds: ['bad/id'] }))['tagIds.0']);
+    assert.ok(
+      fieldsOfError(() => parseNewContact({ givenName: 'x', addresses: [{ type: 'home' }] }))['addresses.0'],
+    );
+    assert.ok(fieldsOfError(() => parseNewContact({ givenName: 'x', notes: 'n'.repeat(20_001) })).notes);
+  });
+
+  it('when a patch is checked and applied, then read-only and unknown keys are refused and null removes', () => {
+    assert.deepEqual(
+      fieldsOfError(() => checkContactPatch({ version: 2, tagIds: [], foo: 1 })),
+      {
+        version: 'is read-only',
+        tagIds: 'is read-only',
+        foo: 'is not a known field',
+      },
+    );
+    const current = parseNewContact({ givenName: 'A', notes: 'x', organization: { name: 'O', title: 'T' } });
+    const { tagIds: _tags, ...fields } = current;
+    const next = applyContactPatch(fields, checkContactPatch({ notes: null, organization: { title: null } }));
+    assert.equal(next.notes, undefined);
+    assert.deepEqual(next.organization, { name: 'O' });
+  });
+});
+
+describe('CRM activity validation', () => {
+  const base = { title: 'Call', start: '2025-01-01T10:00:00+01:00', end: '2025-01-01T11:00:00+01:00' };
+
+  it('when a timed activity is parsed, then times are stored in UTC and shown in its zone', () => {
+    const activity = parseNewActivity({ ...base, timeZone: 'Europe/Paris' });
+    assert.equal(activity.start, '2025-01-01T09:00:00Z');
+    assert.equal(activity.showInCalendar, false);
+    assert.equal(activity.status, 'planned');
+    const shown = renderTimes(activity);
+    assert.equal(shown.start, '2025-01-01T10:00:00+01:00');
+    assert.deepEqual(instantsOf(activity), {
+      startAt: Date.UTC(2025, 0, 1, 9),
+      endAt: Date.UTC(2025, 0, 1, 10),
+    });
+  });
+
+  it('when start/end do not fit allDay, then the fields are named', () => {
+    assert.ok(fieldsOfError(() => parseNewActivity({ ...base, allDay: true })).start);
+    assert.ok(
+      fieldsOfError(() => parseNewActivity({ ...base, allDay: true, start: '2025-01-02', end: '2025-01-01' }))
+        .end,
+    );
+    assert.ok(fieldsOfError(() => parseNewActivity({ ...base, end: '2025-01-01T09:59:00+01:00' })).end);
+    assert.ok(fieldsOfError(() => parseNewActivity({ ...base, timeZone: 'Nowhere/Place' })).timeZone);
+  });
+
+  it('when a patch changes allDay without new times, then it is refused; with them it applies', () => {
+    const activity = { ...parseNewActivity(base), organizerContactId: 'c1', participants: [] };
+    assert.ok(fieldsOfError(() => applyActivityPatch(activity, { allDay: true })).start);
+    const allDay = applyActivityPatch(activity, { allDay: true, start: '2025-01-01', end: '2025-01-02' });
+    assert.deepEqual(instantsOf(allDay), { startAt: Date.UTC(2025, 0, 1), endAt: Date.UTC(2025, 0, 2) });
+  });
+
+  it('when overlap with [from, to) is decided, then touching ends do not overlap but zero-length inside does', () => {
+    assert.ok(overlaps({ startAt: 5, endAt: 15 }, 10, 20));
+    assert.ok(!overlaps({ startAt: 0, endAt: 10 }, 10, 20));
+    assert.ok(!overlaps({ startAt: 20, endAt: 30 }, 10, 20));
+    assert.ok(overlaps({ startAt: 10, endAt: 10 }, 10, 20));
+    assert.ok(!overlaps({ startAt: 20, endAt: 20 }, 10, 20));
+  });
+
+  it('when from/to are read, then dates are 00:00 UTC and both are required together', () => {
+    assert.equal(parseRange(new URLSearchParams('')), undefined);
+    assert.deepEqual(parseRange(new URLSearchParams('from=2025-01-01&to=2025-01-02T00:00:00%2B01:00')), {
+      from: Date.UTC(2025, 0, 1),
+      to: Date.UTC(2025, 0, 1, 23),
+    });
+    assert.ok(fieldsOfError(() => parseRange(new URLSearchParams('from=2025-01-01'))).to);
+    assert.ok(fieldsOfError(() => parseRange(new URLSearchParams('from=2025-01-02&to=2025-01-01'))).to);
+  });
+});
+
+describe('CRM tags and paging', () => {
+  it('when a non-admin creates a shared tag, then 403; personal tags are visible to their owner only', () => {
+    assert.throws(() => parseNewTag({ name: 'x', type: 'corporate' }, { admin: false }), /administrators/);
+    assert.deepEqual(parseNewTag({ name: 'x', type: 'public' }, { admin: true }), {
+      name: 'x',
+      type: 'public',
+    });
+    assert.ok(visibleTo({ type: 'personal', ownerUid: 'u1' }, 'u1'));
+    assert.ok(!visibleTo({ type: 'personal', ownerUid: 'u1' }, 'u2'));
+    assert.ok(visibleTo({ type: 'corporate' }, 'u2'));
+  });
+
+  it('when page sizes and tokens are read, then bounds hold and a token only works for its own list', () => {
+    assert.equal(parsePageSize(null), 50);
+    assert.equal(parsePageSize('1000'), 1000);
+    for (const bad of ['0', '1001', '-1', '2.5', 'x'])
+      assert.ok(fieldsOfError(() => parsePageSize(bad)).pageSize, bad);
+    const token = encodePageToken('contacts', { keys: [[1, 2]], id: 'abc' });
+    assert.deepEqual(decodePageToken('contacts', token), { keys: [[1, 2]], id: 'abc' });
+    assert.ok(fieldsOfError(() => decodePageToken('tags', token)).pageToken);
+    assert.ok(fieldsOfError(() => decodePageToken('contacts', 'not-a-token')).pageToken);
+    assert.equal(decodePageToken('contacts', null), undefined);
+  });
+
+  it('when a merge patch is applied, then nested objects merge, null removes and arrays replace', () => {
+    assert.deepEqual(
+      mergePatch({ a: 1, b: { c: 2, d: 3 }, e: [1, 2] }, { a: null, b: { c: null, f: 4 }, e: [3] }),
+      {
+        b: { d: 3, f: 4 },
+        e: [3],
+      },
+    );
+  });
+});
+
+describe('CRM Firestore deployment files', () => {
+  const read = (path: string) => JSON.parse(readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
+
+  it('when firebase.json is read, then it names the rules and index files', () => {
+    const firebase = read('firebase.json');
+    assert.equal(firebase.firestore.rules, 'firestore.rules');
+    assert.equal(firebase.firestore.indexes, 'firestore.indexes.json');
+    const rules = readFileSync(new URL('../../firestore.rules', import.meta.url), 'utf8');
+    assert.match(rules, /allow read, write: if false;/);
+    assert.doesNotMatch(rules, /if true/);
+  });
+
+  it('when indexes are read, then each composite query of the CRM store has its index', () => {
+    const { indexes, fieldOverrides } = read('firestore.indexes.json');
+    const shapes = indexes.map(
+      (index: {
+        collectionGroup: string;
+        fields: Array<{ fieldPath: string; order?: string; arrayConfig?: string }>;
+      }) =>
+        `${index.collectionGroup}:${index.fields.map((f) => `${f.fieldPath}/${f.order ?? f.arrayConfig}`).join(',')}`,
+    );
+    for (const expected of [
+      'crmContacts:tagIds/CONTAINS,createdAt/ASCENDING,__name__/ASCENDING',
+      'crmTags:audience/CONTAINS,createdAt/ASCENDING,__name__/ASCENDING',
+      'crmActivities:createdAt/ASCENDING,endAt/ASCENDING,startAt/ASCENDING,__name__/ASCENDING',
+      'crmChanges:feedKeys/CONTAINS,changedAt/ASCENDING,__name__/ASCENDING',
+    ]) {
+      assert.ok(shapes.includes(expected), expected);
+    }
+    assert.ok(
+      fieldOverrides.some((o: { fieldPath: string; ttl?: boolean }) => o.fieldPath === 'expireAt' && o.ttl),
+    );
+  });
+});
