@@ -5,35 +5,20 @@
  */
 import { CalendarEmulator } from './calendar/index.js';
 
-export interface CalendarRequest {
-  accountEmail: string;
-  method: string;
-  /** Path after `/calendar/v3`, e.g. `/calendars/primary/events`. */
-  path: string;
-  query: URLSearchParams;
-  headers: Record<string, string | undefined>;
-  body: unknown;
-}
-
-export interface CalendarResponse {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
 /** What this emulator needs from the Calendar module. */
-export interface CalendarLike {
-  handle(req: CalendarRequest): CalendarResponse;
-  methodName(method: string, path: string): string;
-  ensureAccount(email: string): void;
-  userCreateEvent(email: string, event: object): object;
-  userUpdateEvent(email: string, eventId: string, patch: object): object;
-  userCancelEvent(email: string, eventId: string): void;
-  userRespond(email: string, eventId: string, response: string): void;
-  expireSyncTokens(email?: string): void;
-  reset(): void;
-  dump(): object;
-}
+export type CalendarLike = Pick<
+  CalendarEmulator,
+  | 'handle'
+  | 'methodName'
+  | 'ensureAccount'
+  | 'userCreateEvent'
+  | 'userUpdateEvent'
+  | 'userCancelEvent'
+  | 'userRespond'
+  | 'expireSyncTokens'
+  | 'reset'
+  | 'dump'
+>;
 
 export function createCalendar(now: () => Date): CalendarLike {
   return new CalendarEmulator({ now });

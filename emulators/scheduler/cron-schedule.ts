@@ -3,7 +3,7 @@
  * Job.time_zone in google/cloud/scheduler/v1/job.proto; GOOGLE-API-FACTS §5).
  */
 import { CronExpressionParser } from 'cron-parser';
-import { ApiError } from '../secret-manager/rest.js';
+import { ApiError } from '../shared/api-error.js';
 
 /** Google's wording for both kinds of mistake, followed by what exactly is wrong. */
 const INVALID = 'Schedule or time zone is invalid.';

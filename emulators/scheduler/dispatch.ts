@@ -4,7 +4,7 @@
  * google/cloud/scheduler/v1/target.proto; "the job is acknowledged by a 2xx response"
  * (GOOGLE-API-FACTS §5).
  */
-import { RPC_CODES, type RpcStatusName } from '../secret-manager/rest.js';
+import { RPC_CODES, type RpcStatusName } from '../shared/api-error.js';
 import type { Job } from './job.js';
 
 export interface AttemptStatus {

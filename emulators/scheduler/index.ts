@@ -4,17 +4,10 @@
  * `google.api.http` annotations in google/cloud/scheduler/v1/cloudscheduler.proto). It really
  * fires ENABLED jobs on their schedule. See README.md for sources.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  ApiError,
-  listenHttp,
-  pageOf,
-  pageSizeParam,
-  type RunningServer,
-  readJsonBody,
-  sendJson,
-  wantsIntEnums,
-} from '../secret-manager/rest.js';
+import { ApiError } from '../shared/api-error.js';
+import { readJsonBody } from '../shared/json.js';
+import { requestedPage } from '../shared/paging.js';
+import { type RestCall, type RouteTable, type RunningServer, serveRoutes } from '../shared/rest-server.js';
 import { type Clock, ManualClock, realClock } from './clock.js';
 import type { OidcTokenMinter } from './dispatch.js';
 import { jobToJson } from './job.js';
@@ -42,7 +35,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 const SEGMENT = '([^/:]+)';
 const PARENT = `^/v1/projects/${SEGMENT}/locations/${SEGMENT}`;
-const ROUTES: ReadonlyArray<{ pattern: RegExp; methods: Record<string, Route> }> = [
+/** Path captures: project, location, job id, verb (as far as the route has them). */
+type Call = RestCall<{ scheduler: JobScheduler }>;
+const ROUTES: RouteTable<{ scheduler: JobScheduler }> = [
   { pattern: new RegExp(`${PARENT}/jobs$`), methods: { GET: listJobs, POST: createJob } },
   {
     pattern: new RegExp(`${PARENT}/jobs/${SEGMENT}$`),
@@ -51,24 +46,9 @@ const ROUTES: ReadonlyArray<{ pattern: RegExp; methods: Record<string, Route> }>
   { pattern: new RegExp(`${PARENT}/jobs/${SEGMENT}:(pause|resume|run)$`), methods: { POST: jobAction } },
 ];
 
-interface Call {
-  scheduler: JobScheduler;
-  req: IncomingMessage;
-  url: URL;
-  /** Decoded path captures: project, location, job id, verb (as far as the route has them). */
-  params: string[];
-  /** Enums as numbers, when the caller asked for it (the official clients do). */
-  intEnums: boolean;
-}
-type Route = (call: Call) => Promise<unknown>;
-
 export async function startSchedulerEmulator(options: SchedulerEmulatorOptions): Promise<SchedulerEmulator> {
   const scheduler = new JobScheduler(options.clock ?? realClock, options.mintOidcToken);
-  const server = await listenHttp(
-    (req, res, url) => handle(scheduler, req, res, url),
-    options.host ?? '127.0.0.1',
-    options.port,
-  );
+  const server = await serveRoutes(ROUTES, 'Cloud Scheduler', { scheduler }, options);
   return {
     url: server.url,
     port: server.port,
@@ -78,25 +58,6 @@ export async function startSchedulerEmulator(options: SchedulerEmulatorOptions):
       await server.close();
     },
   };
-}
-
-async function handle(
-  scheduler: JobScheduler,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
-  for (const { pattern, methods } of ROUTES) {
-    const match = pattern.exec(url.pathname);
-    if (!match) continue;
-    const route = methods[req.method ?? ''];
-    if (!route)
-      throw new ApiError('UNIMPLEMENTED', `Method ${req.method} is not supported on ${url.pathname}.`);
-    const params = match.slice(1).map((p) => decodeURIComponent(p ?? ''));
-    sendJson(res, 200, await route({ scheduler, req, url, params, intEnums: wantsIntEnums(url) }));
-    return;
-  }
-  throw new ApiError('NOT_FOUND', `No Cloud Scheduler method at ${req.method} ${url.pathname}.`);
 }
 
 function parentOf([project, location]: string[]): string {
@@ -117,11 +78,7 @@ async function getJob({ scheduler, params, intEnums }: Call): Promise<unknown> {
 
 async function listJobs({ scheduler, url, params, intEnums }: Call): Promise<unknown> {
   const all = scheduler.list(parentOf(params));
-  const { page, nextPageToken } = pageOf(
-    all,
-    pageSizeParam(url, MAX_PAGE_SIZE),
-    url.searchParams.get('pageToken') ?? '',
-  );
+  const { page, nextPageToken } = requestedPage(all, url, MAX_PAGE_SIZE);
   return {
     ...(page.length > 0 ? { jobs: page.map((job) => jobToJson(job, intEnums)) } : {}),
     ...(nextPageToken ? { nextPageToken } : {}),

@@ -3,7 +3,8 @@
  * ones do not, `run` dispatches at once. Method semantics follow the comments on CloudScheduler in
  * google/cloud/scheduler/v1/cloudscheduler.proto (GOOGLE-API-FACTS §5).
  */
-import { ApiError, type JsonObject } from '../secret-manager/rest.js';
+import { ApiError } from '../shared/api-error.js';
+import type { JsonObject } from '../shared/json.js';
 import type { Clock } from './clock.js';
 import { nextRunAfter } from './cron-schedule.js';
 import { dispatchHttpTarget, type OidcTokenMinter } from './dispatch.js';

@@ -3,7 +3,8 @@
  * back. Field names, enums and defaults follow google/cloud/scheduler/v1/{job,target}.proto and
  * GOOGLE-API-FACTS §5.
  */
-import { ApiError, formatEnum, isObject, type JsonObject, parseEnum } from '../secret-manager/rest.js';
+import { ApiError } from '../shared/api-error.js';
+import { formatEnum, isObject, type JsonObject, parseEnum } from '../shared/json.js';
 import { checkSchedule } from './cron-schedule.js';
 
 export const JOB_STATES = ['STATE_UNSPECIFIED', 'ENABLED', 'PAUSED', 'DISABLED', 'UPDATE_FAILED'] as const;

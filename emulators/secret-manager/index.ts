@@ -3,19 +3,10 @@
  * official client's REST transport calls them (HTTP/JSON transcoding of the `google.api.http`
  * annotations in google/cloud/secretmanager/v1/service.proto). See README.md for sources.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  ApiError,
-  formatEnum,
-  type JsonObject,
-  listenHttp,
-  pageOf,
-  pageSizeParam,
-  type RunningServer,
-  readJsonBody,
-  sendJson,
-  wantsIntEnums,
-} from './rest.js';
+import { ApiError } from '../shared/api-error.js';
+import { formatEnum, type JsonObject, readJsonBody } from '../shared/json.js';
+import { requestedPage } from '../shared/paging.js';
+import { type RestCall, type RouteTable, type RunningServer, serveRoutes } from '../shared/rest-server.js';
 import {
   type SecretRecord,
   SecretStore,
@@ -37,7 +28,9 @@ const MAX_PAGE_SIZE = 25_000;
 const MAX_BODY_BYTES = 256 * 1024;
 
 const SEGMENT = '([^/:]+)';
-const ROUTES: ReadonlyArray<{ pattern: RegExp; methods: Record<string, Route> }> = [
+/** Path captures: project, secret, version, verb (as far as the route has them). */
+type Call = RestCall<{ store: SecretStore }>;
+const ROUTES: RouteTable<{ store: SecretStore }> = [
   {
     pattern: new RegExp(`^/v1/projects/${SEGMENT}/secrets$`),
     methods: { GET: listSecrets, POST: createSecret },
@@ -70,44 +63,10 @@ const ROUTES: ReadonlyArray<{ pattern: RegExp; methods: Record<string, Route> }>
   },
 ];
 
-interface Call {
-  store: SecretStore;
-  req: IncomingMessage;
-  url: URL;
-  /** Decoded path captures: project, secret, version, verb (as far as the route has them). */
-  params: string[];
-  intEnums: boolean;
-}
-type Route = (call: Call) => Promise<unknown>;
-
 export async function startSecretManagerEmulator(
   options: SecretManagerEmulatorOptions,
 ): Promise<SecretManagerEmulator> {
-  const store = new SecretStore();
-  return listenHttp(
-    (req, res, url) => handle(store, req, res, url),
-    options.host ?? '127.0.0.1',
-    options.port,
-  );
-}
-
-async function handle(
-  store: SecretStore,
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-): Promise<void> {
-  for (const { pattern, methods } of ROUTES) {
-    const match = pattern.exec(url.pathname);
-    if (!match) continue;
-    const route = methods[req.method ?? ''];
-    if (!route)
-      throw new ApiError('UNIMPLEMENTED', `Method ${req.method} is not supported on ${url.pathname}.`);
-    const params = match.slice(1).map((p) => decodeURIComponent(p ?? ''));
-    sendJson(res, 200, await route({ store, req, url, params, intEnums: wantsIntEnums(url) }));
-    return;
-  }
-  throw new ApiError('NOT_FOUND', `No Secret Manager method at ${req.method} ${url.pathname}.`);
+  return serveRoutes(ROUTES, 'Secret Manager', { store: new SecretStore() }, options);
 }
 
 function secretName([project, secret]: string[]): string {
@@ -127,11 +86,7 @@ async function listSecrets({ store, url, params: [project = ''] }: Call): Promis
   if (url.searchParams.get('filter'))
     throw new ApiError('UNIMPLEMENTED', 'The emulator does not support filter.');
   const all = store.listSecrets(project);
-  const { page, nextPageToken } = pageOf(
-    all,
-    pageSizeParam(url, MAX_PAGE_SIZE),
-    url.searchParams.get('pageToken') ?? '',
-  );
+  const { page, nextPageToken } = requestedPage(all, url, MAX_PAGE_SIZE);
   return listJson('secrets', page.map(secretJson), nextPageToken, all.length);
 }
 
@@ -149,11 +104,7 @@ async function listVersions({ store, url, params, intEnums }: Call): Promise<unk
   if (url.searchParams.get('filter'))
     throw new ApiError('UNIMPLEMENTED', 'The emulator does not support filter.');
   const all = store.listVersions(secretName(params));
-  const { page, nextPageToken } = pageOf(
-    all,
-    pageSizeParam(url, MAX_PAGE_SIZE),
-    url.searchParams.get('pageToken') ?? '',
-  );
+  const { page, nextPageToken } = requestedPage(all, url, MAX_PAGE_SIZE);
   return listJson(
     'versions',
     page.map((v) => versionJson(v, intEnums)),

@@ -3,8 +3,10 @@
  * names keep the project id exactly as the caller spelled it (Google itself answers with the project
  * number, which an emulator has no way to know).
  */
+
+import { ApiError } from '../shared/api-error.js';
+import { isObject, type JsonObject } from '../shared/json.js';
 import { crc32c } from './crc32c.js';
-import { ApiError, isObject, type JsonObject } from './rest.js';
 
 export const VERSION_STATES = ['STATE_UNSPECIFIED', 'ENABLED', 'DISABLED', 'DESTROYED'] as const;
 export type VersionState = (typeof VERSION_STATES)[number];

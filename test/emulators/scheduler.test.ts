@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { CloudSchedulerClient, type protos } from '@google-cloud/scheduler';
-import { emulatorClientOptions, rpcStatusOf } from '../../emulators/emulator-client-options.js';
+import { emulatorClientOptions } from '../../emulators/emulator-client-options.js';
 import {
   ManualClock,
   realClock,
   type SchedulerEmulator,
   startSchedulerEmulator,
 } from '../../emulators/scheduler/index.js';
+import { failure } from './helpers.js';
 
 type IJob = protos.google.cloud.scheduler.v1.IJob;
 
@@ -52,17 +53,6 @@ async function startTarget(): Promise<{
         server.closeAllConnections();
       }),
   });
-}
-
-async function failure(
-  call: () => Promise<unknown>,
-): Promise<{ status: string | undefined; message: string }> {
-  try {
-    await call();
-  } catch (error) {
-    return { status: rpcStatusOf(error), message: String((error as Error).message) };
-  }
-  assert.fail('expected the call to be refused');
 }
 
 function iso(timestamp: IJob['scheduleTime']): string | undefined {

@@ -1,26 +1,15 @@
 import assert from 'node:assert/strict';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { emulatorClientOptions, rpcStatusOf } from '../../emulators/emulator-client-options.js';
+import { emulatorClientOptions } from '../../emulators/emulator-client-options.js';
 import { crc32c } from '../../emulators/secret-manager/crc32c.js';
 import {
   type SecretManagerEmulator,
   startSecretManagerEmulator,
 } from '../../emulators/secret-manager/index.js';
+import { failure } from './helpers.js';
 
 const PROJECT = 'demo-secret-test';
 const PARENT = `projects/${PROJECT}`;
-
-/** Runs `call`, expects a rejection, and returns the rejection's canonical status and message. */
-async function failure(
-  call: () => Promise<unknown>,
-): Promise<{ status: string | undefined; message: string }> {
-  try {
-    await call();
-  } catch (error) {
-    return { status: rpcStatusOf(error), message: String((error as Error).message) };
-  }
-  assert.fail('expected the call to be refused');
-}
 
 describe('Secret Manager emulator (driven by @google-cloud/secret-manager over REST)', () => {
   let emulator: SecretManagerEmulator;

@@ -1,38 +1,12 @@
 import assert from 'node:assert/strict';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
+import { api } from '../support/api.js';
 import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
 import { createUser, type TestUser } from '../support/users.js';
 
 /** Activities through the gateway: times and zones, participants, concurrency, the overlap query. */
 
-// biome-ignore lint/suspicious/noExplicitAny: test replies are read loosely
-type Json = any;
-
 let stack: TestStack;
-
-async function api(
-  user: TestUser,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const response = await fetch(`${stack.baseUrl}/api${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${user.idToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    json: (text ? JSON.parse(text) : undefined) as Json,
-    etag: response.headers.get('etag'),
-  };
-}
 
 async function activitiesState(): Promise<string> {
   const [activities, changes] = await Promise.all(

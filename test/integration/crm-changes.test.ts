@@ -5,28 +5,13 @@ import { recordContactChange } from '../../functions/src/adapters/firestore/crm/
 import { FirestoreCrmStore } from '../../functions/src/adapters/firestore/crm/store.js';
 import type { ChangeBatch } from '../../functions/src/domain/crm/changes.js';
 import type { Actor } from '../../functions/src/domain/crm/common.js';
+import { api } from '../support/api.js';
 import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
 import { createUser, type TestUser } from '../support/users.js';
 
 /** The CRM change feed the sync reads (per user, incremental, safe for out-of-order commits). */
 
-// biome-ignore lint/suspicious/noExplicitAny: test replies are read loosely
-type Json = any;
-
 let stack: TestStack;
-
-async function api(user: TestUser, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.baseUrl}/api${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${user.idToken}`,
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : undefined) as Json };
-}
 
 const summary = (batch: ChangeBatch) =>
   batch.changes.map(

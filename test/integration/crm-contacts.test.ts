@@ -1,44 +1,12 @@
 import assert from 'node:assert/strict';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
+import { type ApiReply, api, callApi, type Json } from '../support/api.js';
 import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
 import { createUser, type TestUser } from '../support/users.js';
 
 /** Contacts, tags and `GET /api/me` through the gateway against the Firestore and Auth emulators. */
 
-// biome-ignore lint/suspicious/noExplicitAny: test replies are read loosely
-type Json = any;
-
-interface Reply<T = Json> {
-  status: number;
-  json: T;
-  etag: string | null;
-}
-
 let stack: TestStack;
-
-async function api<T = Json>(
-  user: TestUser | undefined,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Reply<T>> {
-  const response = await fetch(`${stack.baseUrl}/api${path}`, {
-    method,
-    headers: {
-      ...(user ? { authorization: `Bearer ${user.idToken}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    json: (text ? JSON.parse(text) : undefined) as T,
-    etag: response.headers.get('etag'),
-  };
-}
 
 /** Every document of a collection, to prove a refused request wrote nothing. */
 async function snapshotOf(...collections: string[]): Promise<string> {
@@ -51,7 +19,7 @@ async function snapshotOf(...collections: string[]): Promise<string> {
   return JSON.stringify(parts);
 }
 
-function assertInvalid(reply: Reply, field: string) {
+function assertInvalid(reply: ApiReply, field: string) {
   assert.equal(reply.status, 400, JSON.stringify(reply.json));
   assert.equal(reply.json.error.code, 'invalid_argument');
   assert.ok(
@@ -264,10 +232,10 @@ describe('CRM contacts and tags API', function () {
     }
 
     it('when the body is not JSON, then 415; when there is no token, then 401', async () => {
-      const response = await fetch(`${stack.baseUrl}/api/contacts`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${alice.idToken}`, 'content-type': 'text/plain' },
-        body: 'hello',
+      const response = await callApi('POST', '/api/contacts', {
+        token: alice.idToken,
+        headers: { 'content-type': 'text/plain' },
+        rawBody: 'hello',
       });
       assert.equal(response.status, 415);
       assert.equal((await api(undefined, 'GET', '/contacts')).status, 401);

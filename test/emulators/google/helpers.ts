@@ -1,6 +1,7 @@
 import { calendar_v3 } from '@googleapis/calendar';
 import { people_v1 } from '@googleapis/people';
 import { OAuth2Client } from 'google-auth-library';
+import { after, before } from 'mocha';
 import { GoogleEmulatorControl } from '../../../emulators/google/control-client.js';
 import { type GoogleEmulator, startGoogleEmulator } from '../../../emulators/google/index.js';
 
@@ -15,6 +16,8 @@ export const ALL_SCOPES = ['openid', 'email', 'profile', CONTACTS, CALENDAR];
 export interface Env {
   emu: GoogleEmulator;
   control: GoogleEmulatorControl;
+  /** The emulator's URL (`emu.url`). */
+  base: string;
 }
 
 export async function startEnv(): Promise<Env> {
@@ -27,7 +30,22 @@ export async function startEnv(): Promise<Env> {
       clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: [REDIRECT_URI] }],
     },
   });
-  return { emu, control: new GoogleEmulatorControl(emu.url) };
+  return { emu, control: new GoogleEmulatorControl(emu.url), base: emu.url };
+}
+
+/**
+ * One emulator for the enclosing suite: started before it, closed after it, and reset by `resetHook`
+ * (mocha's `beforeEach` or `afterEach`) around every test. The returned Env is filled in once the
+ * suite's `before` hook has run, so read it inside hooks and tests.
+ */
+export function suiteEnv(resetHook: (hook: () => Promise<void>) => void): Env {
+  const env = {} as Env;
+  before(async () => {
+    Object.assign(env, await startEnv());
+  });
+  after(() => env.emu.close());
+  resetHook(() => env.control.reset());
+  return env;
 }
 
 export function oauthClient(base: string, overrides: { clientSecret?: string; redirectUri?: string } = {}) {

@@ -1,32 +1,24 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'mocha';
+import { afterEach, describe, it } from 'mocha';
 import {
   ALICE,
   accessOnly,
   authorize,
   CLIENT_ID,
   CONTACTS,
-  type Env,
   failure,
   linkedClient,
   oauthClient,
   openAuthUrl,
   peopleApi,
-  startEnv,
+  suiteEnv,
 } from './helpers.js';
 
 describe('Google emulator — OAuth 2.0', () => {
-  let env: Env;
-  let base: string;
-  before(async () => {
-    env = await startEnv();
-    base = env.emu.url;
-  });
-  after(() => env.emu.close());
-  afterEach(() => env.control.reset());
+  const env = suiteEnv(afterEach);
 
   it('when the user consents through the code flow with PKCE, then tokens are issued and the id_token verifies against the JWKS', async () => {
-    const client = oauthClient(base);
+    const client = oauthClient(env.base);
     const { status, location, code, codeVerifier } = await authorize(client);
     assert.equal(status, 302);
     assert.equal(location?.origin + (location?.pathname ?? ''), 'http://127.0.0.1:9999/oauthCallback');
@@ -47,7 +39,7 @@ describe('Google emulator — OAuth 2.0', () => {
     assert.equal(payload?.email_verified, true);
     assert.match(payload?.sub ?? '', /^\d{21}$/);
 
-    const jwks = (await (await fetch(`${base}/oauth2/v3/certs`)).json()) as {
+    const jwks = (await (await fetch(`${env.base}/oauth2/v3/certs`)).json()) as {
       keys: { kid: string; alg: string }[];
     };
     assert.equal(jwks.keys[0]?.alg, 'RS256');
@@ -56,12 +48,12 @@ describe('Google emulator — OAuth 2.0', () => {
   });
 
   it('when userinfo and tokeninfo are asked with the access token, then they describe the account and the scopes', async () => {
-    const { client, tokens } = await linkedClient(base);
+    const { client, tokens } = await linkedClient(env.base);
     const info = await client.getTokenInfo(tokens.access_token ?? '');
     assert.equal(info.email, ALICE);
     assert.equal(info.aud, CLIENT_ID);
     assert.ok(info.scopes.includes(CONTACTS));
-    const res = await fetch(`${base}/v1/userinfo`, {
+    const res = await fetch(`${env.base}/v1/userinfo`, {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     const user = (await res.json()) as Record<string, unknown>;
@@ -71,7 +63,7 @@ describe('Google emulator — OAuth 2.0', () => {
   });
 
   it('when the code verifier is wrong, then the exchange fails with invalid_grant', async () => {
-    const client = oauthClient(base);
+    const client = oauthClient(env.base);
     const { code } = await authorize(client);
     const err = await failure(client.getToken({ code: code ?? '', codeVerifier: 'not-the-verifier' }));
     assert.equal(err.status, 400);
@@ -79,7 +71,7 @@ describe('Google emulator — OAuth 2.0', () => {
   });
 
   it('when a code is redeemed twice, then the second exchange fails with invalid_grant', async () => {
-    const client = oauthClient(base);
+    const client = oauthClient(env.base);
     const { code, codeVerifier } = await authorize(client);
     await client.getToken({ code: code ?? '', codeVerifier });
     const err = await failure(client.getToken({ code: code ?? '', codeVerifier }));
@@ -87,16 +79,16 @@ describe('Google emulator — OAuth 2.0', () => {
   });
 
   it('when the client secret is wrong, then the token endpoint answers 401 invalid_client', async () => {
-    const { code, codeVerifier } = await authorize(oauthClient(base));
+    const { code, codeVerifier } = await authorize(oauthClient(env.base));
     const err = await failure(
-      oauthClient(base, { clientSecret: 'wrong' }).getToken({ code: code ?? '', codeVerifier }),
+      oauthClient(env.base, { clientSecret: 'wrong' }).getToken({ code: code ?? '', codeVerifier }),
     );
     assert.equal(err.status, 401);
     assert.deepEqual(err.data, { error: 'invalid_client', error_description: 'Unauthorized' });
   });
 
   it('when the redirect URI is not registered, then Google shows redirect_uri_mismatch and does not redirect', async () => {
-    const res = await authorize(oauthClient(base, { redirectUri: 'http://evil.test/cb' }));
+    const res = await authorize(oauthClient(env.base, { redirectUri: 'http://evil.test/cb' }));
     assert.equal(res.status, 400);
     assert.equal(res.location, undefined);
     assert.match(res.body, /Error 400: redirect_uri_mismatch/);
@@ -104,8 +96,8 @@ describe('Google emulator — OAuth 2.0', () => {
 
   it('when the exchange names another redirect URI than the authorization, then it fails with redirect_uri_mismatch', async () => {
     env.emu.state.clients.get(CLIENT_ID)?.redirectUris.push('http://127.0.0.1:9999/other');
-    const { code, codeVerifier } = await authorize(oauthClient(base));
-    const other = oauthClient(base, { redirectUri: 'http://127.0.0.1:9999/other' });
+    const { code, codeVerifier } = await authorize(oauthClient(env.base));
+    const other = oauthClient(env.base, { redirectUri: 'http://127.0.0.1:9999/other' });
     const err = await failure(other.getToken({ code: code ?? '', codeVerifier }));
     assert.equal(err.status, 400);
     assert.equal(err.data.error, 'redirect_uri_mismatch');
@@ -113,7 +105,7 @@ describe('Google emulator — OAuth 2.0', () => {
 
   it('when the user denies consent, then the browser comes back with error=access_denied and the state', async () => {
     await env.control.queueConsent({ action: 'deny' });
-    const res = await authorize(oauthClient(base));
+    const res = await authorize(oauthClient(env.base));
     assert.equal(res.status, 302);
     assert.equal(res.location?.searchParams.get('error'), 'access_denied');
     assert.equal(res.location?.searchParams.get('state'), 'state-123');
@@ -122,13 +114,13 @@ describe('Google emulator — OAuth 2.0', () => {
 
   it('when the user grants only some scopes, then the token lists only those and the API answers 403 for the others', async () => {
     await env.control.queueConsent({ action: 'grant', scopes: ['https://www.googleapis.com/auth/calendar'] });
-    const { client, tokens } = await linkedClient(base);
+    const { client, tokens } = await linkedClient(env.base);
     const scopes = (tokens.scope ?? '').split(' ');
     assert.ok(scopes.includes('openid'));
     assert.ok(scopes.includes('https://www.googleapis.com/auth/calendar'));
     assert.ok(!scopes.includes(CONTACTS));
     const err = await failure(
-      peopleApi(base, accessOnly(base, tokens.access_token ?? '')).people.connections.list({
+      peopleApi(env.base, accessOnly(env.base, tokens.access_token ?? '')).people.connections.list({
         resourceName: 'people/me',
         personFields: 'names',
       }),
@@ -141,10 +133,10 @@ describe('Google emulator — OAuth 2.0', () => {
   });
 
   it('when the access token has expired, then the API answers 401 and a refresh gives a working token', async () => {
-    const { client, tokens } = await linkedClient(base);
+    const { client, tokens } = await linkedClient(env.base);
     env.emu.state.clock.advance(3600 * 1000);
     const err = await failure(
-      peopleApi(base, accessOnly(base, tokens.access_token ?? '')).people.connections.list({
+      peopleApi(env.base, accessOnly(env.base, tokens.access_token ?? '')).people.connections.list({
         resourceName: 'people/me',
         personFields: 'names',
       }),
@@ -156,14 +148,14 @@ describe('Google emulator — OAuth 2.0', () => {
     const refreshed = await client.refreshAccessToken();
     assert.notEqual(refreshed.credentials.access_token, tokens.access_token);
     const res = await peopleApi(
-      base,
-      accessOnly(base, refreshed.credentials.access_token ?? ''),
+      env.base,
+      accessOnly(env.base, refreshed.credentials.access_token ?? ''),
     ).people.connections.list({ resourceName: 'people/me', personFields: 'names' });
     assert.equal(res.status, 200);
   });
 
   it('when the grant is revoked, then the refresh token fails with invalid_grant', async () => {
-    const { client } = await linkedClient(base);
+    const { client } = await linkedClient(env.base);
     await env.control.revokeGrant(ALICE);
     const err = await failure(client.refreshAccessToken());
     assert.equal(err.status, 400);
@@ -174,16 +166,16 @@ describe('Google emulator — OAuth 2.0', () => {
   });
 
   it('when the app revokes its token at /revoke, then the whole grant stops working', async () => {
-    const { client, tokens } = await linkedClient(base);
+    const { client, tokens } = await linkedClient(env.base);
     await client.revokeToken(tokens.access_token ?? '');
     const err = await failure(client.refreshAccessToken());
     assert.equal(err.data.error, 'invalid_grant');
-    const again = await fetch(`${base}/revoke?token=${tokens.access_token}`, { method: 'POST' });
+    const again = await fetch(`${env.base}/revoke?token=${tokens.access_token}`, { method: 'POST' });
     assert.equal(again.status, 400);
   });
 
   it('when the client is unknown, then the authorization endpoint shows invalid_client', async () => {
-    const url = `${base}/o/oauth2/v2/auth?client_id=nope&redirect_uri=x&response_type=code&scope=openid`;
+    const url = `${env.base}/o/oauth2/v2/auth?client_id=nope&redirect_uri=x&response_type=code&scope=openid`;
     const res = await openAuthUrl(url);
     assert.equal(res.status, 401);
     assert.match(res.body, /invalid_client/);

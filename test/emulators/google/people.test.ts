@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
 import type { people_v1 } from '@googleapis/people';
-import { after, before, beforeEach, describe, it } from 'mocha';
-import { ALICE, type Env, failure, linkedClient, peopleApi, startEnv } from './helpers.js';
+import { beforeEach, describe, it } from 'mocha';
+import { ALICE, failure, linkedClient, peopleApi, suiteEnv } from './helpers.js';
 
 const FIELDS = 'names,emailAddresses,clientData,memberships,metadata';
 
 describe('Google emulator — People API', () => {
-  let env: Env;
-  let base: string;
+  const env = suiteEnv(beforeEach);
   let people: people_v1.People;
 
-  before(async () => {
-    env = await startEnv();
-    base = env.emu.url;
-  });
-  after(() => env.emu.close());
   beforeEach(async () => {
-    await env.control.reset();
-    const { client } = await linkedClient(base);
-    people = peopleApi(base, client);
+    const { client } = await linkedClient(env.base);
+    people = peopleApi(env.base, client);
   });
 
   const person = (i: number): people_v1.Schema$Person => ({
@@ -112,7 +105,7 @@ describe('Google emulator — People API', () => {
     await createMany(1);
     const token = (await fullSync()).at(-1)?.nextSyncToken ?? '';
     env.emu.state.clock.advance(8 * 24 * 3600 * 1000);
-    people = peopleApi(base, (await linkedClient(base)).client); // the old access token has expired too
+    people = peopleApi(env.base, (await linkedClient(env.base)).client); // the old access token has expired too
     const err = await failure(incremental(token));
     assert.equal(err.status, 400);
     assert.deepEqual(err.data, {
@@ -131,8 +124,8 @@ describe('Google emulator — People API', () => {
     });
 
     await env.control.reset();
-    const { client } = await linkedClient(base);
-    people = peopleApi(base, client);
+    const { client } = await linkedClient(env.base);
+    people = peopleApi(env.base, client);
     const fresh = (await fullSync()).at(-1)?.nextSyncToken ?? '';
     await env.control.expirePeopleSyncTokens(ALICE);
     assert.equal((await failure(incremental(fresh))).data.error.details[0].reason, 'EXPIRED_SYNC_TOKEN');
@@ -304,9 +297,9 @@ describe('Google emulator — People API', () => {
       retryAfter: 7,
       times: 1,
     });
-    const { client } = await linkedClient(base);
+    const { client } = await linkedClient(env.base);
     const err = await failure(
-      peopleApi(base, client, false).people.connections.list({
+      peopleApi(env.base, client, false).people.connections.list({
         resourceName: 'people/me',
         personFields: 'names',
       }),

@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, beforeEach, describe, it } from 'mocha';
+import { beforeEach, describe, it } from 'mocha';
 import {
   ALICE,
   CALENDAR,
   CONTACTS,
   calendarApi,
-  type Env,
   failure,
   linkedClient,
   peopleApi,
-  startEnv,
+  suiteEnv,
 } from './helpers.js';
 
 describe('Google emulator — server, Calendar wiring and control API', () => {
-  let env: Env;
-  let base: string;
-  before(async () => {
-    env = await startEnv();
-    base = env.emu.url;
-  });
-  after(() => env.emu.close());
-  beforeEach(() => env.control.reset());
+  const env = suiteEnv(beforeEach);
 
   it('when started with `npm run emulator:google -- --port 0`, then it prints READY <url> and serves the certs', async function () {
     this.timeout(30_000);
@@ -48,8 +40,8 @@ describe('Google emulator — server, Calendar wiring and control API', () => {
   });
 
   it('when the official Calendar client calls with a calendar-scoped token, then the Calendar module answers and user actions show up', async () => {
-    const { client } = await linkedClient(base);
-    const calendar = calendarApi(base, client);
+    const { client } = await linkedClient(env.base);
+    const calendar = calendarApi(env.base, client);
     const created = await env.control.calendarCreateEvent(ALICE, {
       summary: 'Made in Google Calendar',
       start: { dateTime: '2026-03-02T10:00:00Z' },
@@ -65,21 +57,21 @@ describe('Google emulator — server, Calendar wiring and control API', () => {
   });
 
   it('when the token lacks the calendar scope, then Calendar answers 403 in its legacy error shape', async () => {
-    const { client } = await linkedClient(base, ['openid', 'email', CONTACTS]);
-    const err = await failure(calendarApi(base, client).events.list({ calendarId: 'primary' }));
+    const { client } = await linkedClient(env.base, ['openid', 'email', CONTACTS]);
+    const err = await failure(calendarApi(env.base, client).events.list({ calendarId: 'primary' }));
     assert.equal(err.status, 403);
     assert.equal(err.data.error.errors[0].reason, 'insufficientPermissions');
     assert.equal(err.data.error.code, 403);
   });
 
   it('when a 403 rate limit is injected for Calendar, then the error uses the usageLimits domain', async () => {
-    const { client } = await linkedClient(base, ['openid', 'email', CALENDAR]);
+    const { client } = await linkedClient(env.base, ['openid', 'email', CALENDAR]);
     await env.control.addFault({
       match: { apiMethod: 'calendar.events.*', account: ALICE },
       status: 403,
       times: 1,
     });
-    const err = await failure(calendarApi(base, client).events.list({ calendarId: 'primary' }));
+    const err = await failure(calendarApi(env.base, client).events.list({ calendarId: 'primary' }));
     assert.equal(err.status, 403);
     assert.deepEqual(err.data.error.errors[0], {
       domain: 'usageLimits',
@@ -89,8 +81,8 @@ describe('Google emulator — server, Calendar wiring and control API', () => {
   });
 
   it('when the user edits groups in Google, then the contactGroups sync reports the change and the deletion', async () => {
-    const { client } = await linkedClient(base);
-    const people = peopleApi(base, client);
+    const { client } = await linkedClient(env.base);
+    const people = peopleApi(env.base, client);
     const first = await people.contactGroups.list({});
     const token = first.data.nextSyncToken ?? '';
     assert.ok(token);
@@ -110,7 +102,7 @@ describe('Google emulator — server, Calendar wiring and control API', () => {
   });
 
   it('when the state is dumped, then it shows accounts, clients, grants and contacts', async () => {
-    await linkedClient(base);
+    await linkedClient(env.base);
     await env.control.createContact(ALICE, { names: [{ givenName: 'Dumped' }] });
     // biome-ignore lint/suspicious/noExplicitAny: reading the JSON dump
     const dump = (await env.control.dump()) as Record<string, any>;
@@ -121,7 +113,7 @@ describe('Google emulator — server, Calendar wiring and control API', () => {
   });
 
   it('when a path is unknown, then the emulator answers 404', async () => {
-    assert.equal((await fetch(`${base}/nothing/here`)).status, 404);
-    assert.equal((await fetch(`${base}/__emulator/nothing`)).status, 404);
+    assert.equal((await fetch(`${env.base}/nothing/here`)).status, 404);
+    assert.equal((await fetch(`${env.base}/__emulator/nothing`)).status, 404);
   });
 });

@@ -18,7 +18,7 @@ import {
 } from '../../../domain/crm/activity.js';
 import type { Actor } from '../../../domain/crm/common.js';
 import { listScope, type Page } from '../../../domain/crm/paging.js';
-import { AppError, notFound } from '../../../errors.js';
+import { AppError } from '../../../errors.js';
 import type { ActivityQuery, WriteOptions, Written } from '../../../ports/crmStore.js';
 import { recordActivityChange } from './changeLog.js';
 import type { StoredContact } from './contacts.js';
@@ -30,6 +30,7 @@ import {
   newMeta,
   nextMeta,
   pageOf,
+  readExisting,
   type StoredMeta,
   sameJson,
 } from './records.js';
@@ -142,9 +143,10 @@ export class ActivityRepository {
   }
 
   async get(id: string): Promise<Activity> {
-    const snapshot = await this.collection.doc(id).get();
-    if (!snapshot.exists) throw notFound(`Activity ${id}`);
-    return render(id, snapshot.data() as StoredActivity);
+    return render(
+      id,
+      await readExisting<StoredActivity>(undefined, this.collection.doc(id), `Activity ${id}`),
+    );
   }
 
   async list(query: ActivityQuery, _viewer: Actor): Promise<Page<Activity>> {
@@ -180,9 +182,7 @@ export class ActivityRepository {
   ): Promise<Written<Activity>> {
     return inTransaction(this.db, async (tx) => {
       const ref = this.collection.doc(id);
-      const snapshot = await tx.get(ref);
-      if (!snapshot.exists) throw notFound(`Activity ${id}`);
-      const data = snapshot.data() as StoredActivity;
+      const data = await readExisting<StoredActivity>(tx, ref, `Activity ${id}`);
       checkIfMatch(data.version, ifMatch);
       const current = fieldsOf(data);
       const next = await this.resolve(tx, applyActivityPatch(current, patch), current);
@@ -203,9 +203,7 @@ export class ActivityRepository {
   async delete(id: string, { actor, ifMatch }: WriteOptions): Promise<void> {
     await inTransaction(this.db, async (tx) => {
       const ref = this.collection.doc(id);
-      const snapshot = await tx.get(ref);
-      if (!snapshot.exists) throw notFound(`Activity ${id}`);
-      const data = snapshot.data() as StoredActivity;
+      const data = await readExisting<StoredActivity>(tx, ref, `Activity ${id}`);
       checkIfMatch(data.version, ifMatch);
       tx.delete(ref);
       recordActivityChange(this.db, tx, actor, {

@@ -1,4 +1,4 @@
-import type { DocumentSnapshot, Firestore, Query, Transaction } from '@google-cloud/firestore';
+import type { Firestore, Query, Transaction } from '@google-cloud/firestore';
 import { FieldValue } from '@google-cloud/firestore';
 import type { Actor } from '../../../domain/crm/common.js';
 import {
@@ -22,6 +22,7 @@ import {
   newMeta,
   nextMeta,
   pageOf,
+  readExisting,
   type StoredMeta,
   sameJson,
 } from './records.js';
@@ -69,11 +70,9 @@ export class ContactRepository {
     return this.collection.doc(id);
   }
 
-  /** Reads a contact inside a transaction; 404 when it does not exist. */
-  async read(tx: Transaction, id: string): Promise<{ snapshot: DocumentSnapshot; data: StoredContact }> {
-    const snapshot = await tx.get(this.ref(id));
-    if (!snapshot.exists) throw notFound(`Contact ${id}`);
-    return { snapshot, data: snapshot.data() as StoredContact };
+  /** Reads a contact (inside `tx`, or outside a transaction); 404 when it does not exist. */
+  read(tx: Transaction | undefined, id: string): Promise<StoredContact> {
+    return readExisting<StoredContact>(tx, this.ref(id), `Contact ${id}`);
   }
 
   /** Writes a new contact and its change entry in `tx` (all reads must be done before). */
@@ -118,9 +117,7 @@ export class ContactRepository {
   }
 
   async get(id: string, viewer: Actor): Promise<Contact> {
-    const snapshot = await this.ref(id).get();
-    if (!snapshot.exists) throw notFound(`Contact ${id}`);
-    return renderContact(id, snapshot.data() as StoredContact, viewer);
+    return renderContact(id, await this.read(undefined, id), viewer);
   }
 
   async list(query: ContactQuery, viewer: Actor): Promise<Page<Contact>> {
@@ -156,7 +153,7 @@ export class ContactRepository {
     { actor, ifMatch }: WriteOptions,
   ): Promise<Written<Contact>> {
     return inTransaction(this.db, async (tx) => {
-      const { data } = await this.read(tx, id);
+      const data = await this.read(tx, id);
       checkIfMatch(data.version, ifMatch);
       const current = contactFieldsOf(data as unknown as Record<string, unknown>);
       const next = applyContactPatch(current, patch);
@@ -186,7 +183,7 @@ export class ContactRepository {
 
   async delete(id: string, { actor, ifMatch }: WriteOptions): Promise<void> {
     await inTransaction(this.db, async (tx) => {
-      const { data } = await this.read(tx, id);
+      const data = await this.read(tx, id);
       checkIfMatch(data.version, ifMatch);
       if (data.userUids?.length) {
         throw conflict("This contact is a CRM user's own contact and cannot be deleted.");
@@ -204,7 +201,7 @@ export class ContactRepository {
 
   async tag(contactId: string, tagId: string, { actor, ifMatch }: WriteOptions): Promise<Written<Contact>> {
     return inTransaction(this.db, async (tx) => {
-      const { data } = await this.read(tx, contactId);
+      const data = await this.read(tx, contactId);
       const tag = await readVisibleTag(this.db, tx, tagId, actor, 'tagId');
       checkIfMatch(data.version, ifMatch);
       if (data.tagIds.includes(tagId))
@@ -223,7 +220,7 @@ export class ContactRepository {
 
   async untag(contactId: string, tagId: string, { actor, ifMatch }: WriteOptions): Promise<Written<Contact>> {
     return inTransaction(this.db, async (tx) => {
-      const { data } = await this.read(tx, contactId);
+      const data = await this.read(tx, contactId);
       await readVisibleTag(this.db, tx, tagId, actor, 'tagId');
       checkIfMatch(data.version, ifMatch);
       if (!data.tagIds.includes(tagId)) throw notFound(`Tag ${tagId} on contact ${contactId}`);

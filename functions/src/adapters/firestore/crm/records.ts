@@ -1,4 +1,5 @@
 import {
+  type DocumentReference,
   FieldPath,
   type Firestore,
   type Query,
@@ -13,7 +14,7 @@ import {
   type PagePosition,
   type PageRequest,
 } from '../../../domain/crm/paging.js';
-import { preconditionFailed } from '../../../errors.js';
+import { notFound, preconditionFailed } from '../../../errors.js';
 
 /** Firestore bookkeeping shared by the CRM collections: metadata, versions, paging by sort keys. */
 
@@ -63,6 +64,17 @@ export function nextMeta(
   const floor = previous.modifiedAt.toMillis() + 1;
   const modifiedAt = now.toMillis() >= floor ? now : Timestamp.fromMillis(floor);
   return { modifiedAt, version: previous.version + 1 };
+}
+
+/** Reads a record (inside `tx`, or outside a transaction); 404 naming `what` when it does not exist. */
+export async function readExisting<T extends StoredMeta>(
+  tx: Transaction | undefined,
+  ref: DocumentReference,
+  what: string,
+): Promise<T> {
+  const snapshot = tx ? await tx.get(ref) : await ref.get();
+  if (!snapshot.exists) throw notFound(what);
+  return snapshot.data() as T;
 }
 
 /** 412 when the client's If-Match names another version than the stored one. */
