@@ -1,4 +1,5 @@
 import { createHttpFunction, type UserContext } from '../http/handler.js';
+import { accountRoutes } from '../routes/api/accounts.js';
 import { activityRoutes } from '../routes/api/activities.js';
 import { contactRoutes } from '../routes/api/contacts.js';
 import { meRoutes } from '../routes/api/me.js';
@@ -8,5 +9,5 @@ import { tagRoutes } from '../routes/api/tags.js';
 export default createHttpFunction<UserContext>({
   name: 'api',
   access: 'user',
-  routes: [...meRoutes, ...contactRoutes, ...tagRoutes, ...activityRoutes],
+  routes: [...meRoutes, ...accountRoutes, ...contactRoutes, ...tagRoutes, ...activityRoutes],
 });

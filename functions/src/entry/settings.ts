@@ -1,8 +1,9 @@
 import { createHttpFunction, type UserContext } from '../http/handler.js';
+import { googleSettingsRoutes } from '../routes/settings/google.js';
 
 /** `settings`: administrator settings (SPEC §3.1, §4.3). */
 export default createHttpFunction<UserContext>({
   name: 'settings',
   access: 'admin',
-  routes: [],
+  routes: [...googleSettingsRoutes],
 });

@@ -1,0 +1,148 @@
+import { type DocumentSnapshot, Timestamp } from '@google-cloud/firestore';
+import { isSealedValue, type SealedValue } from '../../core/crypto/tokenCipher.js';
+import { firestore } from './client.js';
+import { accountPath, accountsPath, USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
+
+/**
+ * Linked Google accounts in Firestore, at `users/{uid}/linkedAccounts/{accountId}`: an account can
+ * only be found through its owner's uid, so one user can never reach another's. The refresh token
+ * is stored sealed (AES-256-GCM, see core/crypto/tokenCipher.ts), never in plain text.
+ */
+
+export type AccountStatus = 'active' | 'reauthRequired';
+
+export interface LinkedAccountRecord {
+  id: string;
+  uid: string;
+  provider: 'google';
+  email: string;
+  /** Google's stable account id (`sub`); the email can change, this cannot. */
+  googleSub: string;
+  hostedDomain: string | null;
+  scopes: string[];
+  missing: string[];
+  capabilities: { contacts: boolean; calendar: boolean };
+  /** The OAuth client the grant belongs to: refresh tokens work only with the client that issued them. */
+  clientId: string;
+  status: AccountStatus;
+  /** Why the account needs to be linked again (`invalid_grant`), when it does. */
+  statusReason: string | null;
+  refreshToken: SealedValue;
+  linkedAt: Date;
+  updatedAt: Date;
+}
+
+export type NewLinkedAccount = Omit<
+  LinkedAccountRecord,
+  'id' | 'linkedAt' | 'updatedAt' | 'status' | 'statusReason'
+>;
+
+function fromSnapshot(snapshot: DocumentSnapshot): LinkedAccountRecord | undefined {
+  const data = snapshot.data();
+  if (!data || !isSealedValue(data.refreshToken)) return undefined;
+  const date = (value: unknown) => (value instanceof Timestamp ? value.toDate() : new Date(0));
+  return {
+    id: snapshot.id,
+    uid: String(data.uid),
+    provider: 'google',
+    email: String(data.email),
+    googleSub: String(data.googleSub),
+    hostedDomain: typeof data.hostedDomain === 'string' ? data.hostedDomain : null,
+    scopes: Array.isArray(data.scopes) ? data.scopes.map(String) : [],
+    missing: Array.isArray(data.missing) ? data.missing.map(String) : [],
+    capabilities: {
+      contacts: data.capabilities?.contacts === true,
+      calendar: data.capabilities?.calendar === true,
+    },
+    clientId: String(data.clientId),
+    status: data.status === 'reauthRequired' ? 'reauthRequired' : 'active',
+    statusReason: typeof data.statusReason === 'string' ? data.statusReason : null,
+    refreshToken: data.refreshToken,
+    linkedAt: date(data.linkedAt),
+    updatedAt: date(data.updatedAt),
+  };
+}
+
+/** The user's linked accounts, oldest first (at most one in practice, SPEC §3.2.3). */
+export async function listAccounts(uid: string): Promise<LinkedAccountRecord[]> {
+  const snapshot = await firestore().collection(accountsPath(uid)).orderBy('linkedAt').get();
+  return snapshot.docs.map(fromSnapshot).filter((a): a is LinkedAccountRecord => a !== undefined);
+}
+
+export async function getAccount(uid: string, accountId: string): Promise<LinkedAccountRecord | undefined> {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(accountId)) return undefined;
+  return fromSnapshot(await firestore().doc(accountPath(uid, accountId)).get());
+}
+
+export interface ReplaceResult {
+  account: LinkedAccountRecord;
+  /** Accounts this link replaced (their documents are gone; their state and tokens are the caller's to clean up). */
+  replaced: LinkedAccountRecord[];
+}
+
+/**
+ * Stores the user's one linked account. Linking the same Google account again keeps its id (and so
+ * its sync cursors and mappings) and replaces its token; linking another one replaces the old.
+ */
+export async function saveLinkedAccount(account: NewLinkedAccount, now: Date): Promise<ReplaceResult> {
+  const db = firestore();
+  const collection = db.collection(accountsPath(account.uid));
+  return db.runTransaction(async (tx) => {
+    const existing = (await tx.get(collection)).docs
+      .map(fromSnapshot)
+      .filter((a): a is LinkedAccountRecord => a !== undefined);
+    const same = existing.find((a) => a.googleSub === account.googleSub);
+    const id = same?.id ?? collection.doc().id;
+    const record: LinkedAccountRecord = {
+      ...account,
+      id,
+      status: 'active',
+      statusReason: null,
+      linkedAt: same?.linkedAt ?? now,
+      updatedAt: now,
+    };
+    const { id: _id, ...stored } = record;
+    tx.set(collection.doc(id), {
+      ...stored,
+      linkedAt: Timestamp.fromDate(record.linkedAt),
+      updatedAt: Timestamp.fromDate(now),
+    });
+    const replaced = existing.filter((a) => a.id !== id);
+    for (const old of replaced) tx.delete(collection.doc(old.id));
+    // The same account's previous token is still returned: the caller revokes it only when it
+    // belongs to another OAuth client (revoking it otherwise would revoke the new grant too).
+    return { account: record, replaced: [...replaced, ...(same ? [same] : [])] };
+  });
+}
+
+/**
+ * Marks the account as needing a new link, unless it was relinked meanwhile (the sealed token
+ * differs from the one that failed), so a late failure cannot spoil a fresh link.
+ */
+export async function markReauthRequired(
+  uid: string,
+  accountId: string,
+  failedToken: SealedValue,
+  reason: string,
+  now: Date,
+): Promise<void> {
+  const ref = firestore().doc(accountPath(uid, accountId));
+  await firestore().runTransaction(async (tx) => {
+    const current = fromSnapshot(await tx.get(ref));
+    if (!current || current.refreshToken.ciphertext !== failedToken.ciphertext) return;
+    tx.update(ref, { status: 'reauthRequired', statusReason: reason, updatedAt: Timestamp.fromDate(now) });
+  });
+}
+
+/** Deletes the account's document and every subcollection under it (cursors, mappings, snapshots). */
+export async function deleteAccountTree(uid: string, accountId: string): Promise<void> {
+  await firestore().recursiveDelete(firestore().doc(accountPath(uid, accountId)));
+}
+
+/** Deletes the user-keyed automatic-sync state (due index, lease) of the user's account. */
+export async function deleteUserSyncState(uid: string): Promise<void> {
+  const batch = firestore().batch();
+  for (const name of Object.values(USER_SYNC_STATE_COLLECTIONS))
+    batch.delete(firestore().collection(name).doc(uid));
+  await batch.commit();
+}

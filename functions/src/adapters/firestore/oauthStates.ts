@@ -1,0 +1,57 @@
+import { Timestamp } from '@google-cloud/firestore';
+import { firestore } from './client.js';
+
+/**
+ * Single-use nonces of OAuth `state` (SPEC §3.2): created when the authorization URL is made,
+ * consumed (deleted) by the first callback that presents them. `expiresAt` is also the field a
+ * Firestore TTL policy can use to sweep the abandoned ones
+ * (https://firebase.google.com/docs/firestore/ttl).
+ */
+
+export const OAUTH_STATES = 'oauthStates';
+
+export interface StoredNonce {
+  uid: string;
+  /** The user's sign-in email, for the steps after the callback (which carries no ID token). */
+  email?: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+export async function saveNonce(nonce: string, value: StoredNonce): Promise<void> {
+  await firestore()
+    .collection(OAUTH_STATES)
+    .doc(nonce)
+    .create({
+      uid: value.uid,
+      ...(value.email ? { email: value.email } : {}),
+      createdAt: Timestamp.fromDate(value.createdAt),
+      expiresAt: Timestamp.fromDate(value.expiresAt),
+    });
+}
+
+/**
+ * Deletes the nonce and returns what it held; undefined when it is unknown or already consumed.
+ * A transaction makes "read then delete" atomic, so of two concurrent callbacks only one wins.
+ */
+export async function consumeNonce(nonce: string): Promise<StoredNonce | undefined> {
+  if (!/^[\w-]{16,64}$/.test(nonce)) return undefined;
+  const ref = firestore().collection(OAUTH_STATES).doc(nonce);
+  return firestore().runTransaction(async (tx) => {
+    const snapshot = await tx.get(ref);
+    if (!snapshot.exists) return undefined;
+    tx.delete(ref);
+    const data = snapshot.data() as {
+      uid: string;
+      email?: string;
+      createdAt: Timestamp;
+      expiresAt: Timestamp;
+    };
+    return {
+      uid: data.uid,
+      email: data.email,
+      createdAt: data.createdAt.toDate(),
+      expiresAt: data.expiresAt.toDate(),
+    };
+  });
+}

@@ -1,0 +1,205 @@
+import {
+  deleteAccountTree,
+  type LinkedAccountRecord,
+  saveLinkedAccount,
+} from '../../adapters/firestore/accounts.js';
+import { consumeNonce } from '../../adapters/firestore/oauthStates.js';
+import {
+  exchangeCode,
+  type GoogleIdentity,
+  type OAuthApp,
+  revokeToken,
+  verifyIdentity,
+} from '../../adapters/google/oauth.js';
+import { keyVersion } from '../../adapters/secrets/encryptionKeys.js';
+import { peekState, pkceVerifier, verifyState } from '../../core/crypto/oauthState.js';
+import { log } from '../../logging.js';
+import { forgetAccessToken } from '../accounts/accessTokens.js';
+import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';
+import { openRefreshToken, sealRefreshToken } from '../accounts/tokenVault.js';
+import { resolveOAuthApp } from '../settings/googleSettings.js';
+import { linkingClock } from './clock.js';
+import { isDomainAllowed } from './domains.js';
+import { evaluateGrant, parseScopeString } from './scopes.js';
+
+/**
+ * `GET /oauthCallback` (SPEC §3.2.2, §4.3): checks `state`, exchanges the code with the PKCE
+ * verifier, verifies who signed in, enforces the allowed domains and the scopes, and stores the
+ * linked account. Every outcome is one of the codes the app page understands; details go to the
+ * log, never to the browser.
+ */
+
+export type LinkErrorCode =
+  | 'access_denied'
+  | 'state_invalid'
+  | 'state_expired'
+  | 'domain_not_allowed'
+  | 'missing_scopes'
+  | 'google_error';
+
+export type LinkOutcome =
+  | { ok: true; accountId: string; missing: string[] }
+  | { ok: false; code: LinkErrorCode };
+
+type StateResult =
+  | { ok: true; uid: string; email?: string; nonce: string; verifier: string }
+  | { ok: false; code: 'state_invalid' | 'state_expired'; why: string };
+
+const failure = (code: LinkErrorCode, why: string, fields: Record<string, unknown> = {}): LinkOutcome => {
+  log.warn(`Google account not linked: ${why}`, { outcome: code, ...fields });
+  return { ok: false, code };
+};
+
+/** Signed, unexpired, bound to the user, and its nonce used now for the first and last time. */
+async function checkState(state: string): Promise<StateResult> {
+  const unverified = peekState(state);
+  if (!unverified) return { ok: false, code: 'state_invalid', why: 'malformed' };
+  let key: Awaited<ReturnType<typeof keyVersion>>;
+  try {
+    key = await keyVersion(unverified.kv);
+  } catch {
+    return { ok: false, code: 'state_invalid', why: 'unknown key version' };
+  }
+  const now = linkingClock.now();
+  const checked = verifyState(state, key, now.getTime());
+  if (!checked.ok) {
+    // An expired state's nonce is consumed too, so it can never be used later.
+    if (checked.reason === 'expired') {
+      await consumeNonce(unverified.nonce).catch(() => undefined);
+      return { ok: false, code: 'state_expired', why: 'issued more than 10 minutes ago' };
+    }
+    return { ok: false, code: 'state_invalid', why: 'signature or content does not verify' };
+  }
+  const { uid, nonce } = checked.payload;
+  const stored = await consumeNonce(nonce);
+  // Unknown or already used (a replay), or issued to someone else: all the same to the browser.
+  if (!stored) return { ok: false, code: 'state_invalid', why: 'nonce unknown or already used' };
+  if (stored.uid !== uid) return { ok: false, code: 'state_invalid', why: 'nonce issued to another user' };
+  if (stored.expiresAt.getTime() < now.getTime())
+    return { ok: false, code: 'state_expired', why: 'nonce expired' };
+  return { ok: true, uid, email: stored.email, nonce, verifier: pkceVerifier(nonce, key) };
+}
+
+/** Revokes a grant we decided not to keep; failure only costs a dangling grant, so it is logged. */
+async function discard(token: string | undefined, why: string): Promise<void> {
+  if (!token) return;
+  try {
+    await revokeToken(token);
+  } catch (error) {
+    log.warn('could not revoke a refused grant', { why, error });
+  }
+}
+
+export async function completeLinking(query: URLSearchParams): Promise<LinkOutcome> {
+  const state = query.get('state') ?? '';
+  const googleError = query.get('error');
+  if (googleError) {
+    // Use up the nonce so this state cannot be tried again.
+    if (state) await checkState(state).catch(() => undefined);
+    return googleError === 'access_denied'
+      ? failure('access_denied', 'the user declined consent')
+      : failure('google_error', 'Google answered with an error', { googleError });
+  }
+  const checked = await checkState(state);
+  if (!checked.ok) return failure(checked.code, `the state did not check out (${checked.why})`);
+  const { uid } = checked;
+  const code = query.get('code');
+  if (!code) return failure('google_error', 'the callback carried no code', { uid });
+
+  let app: OAuthApp;
+  let allowedDomains: string[];
+  try {
+    ({ allowedDomains, ...app } = await resolveOAuthApp());
+  } catch (error) {
+    return failure('google_error', 'the Google app is not configured any more', { uid, error });
+  }
+
+  let exchanged: Awaited<ReturnType<typeof exchangeCode>>;
+  try {
+    exchanged = await exchangeCode(app, code, checked.verifier);
+  } catch (error) {
+    return failure('google_error', 'the code exchange failed', { uid, error });
+  }
+  const issued = exchanged.refreshToken ?? exchanged.accessToken;
+
+  let identity: GoogleIdentity;
+  try {
+    if (!exchanged.idToken) throw new Error('no id_token in the token response');
+    identity = await verifyIdentity(app, exchanged.idToken);
+  } catch (error) {
+    await discard(issued, 'identity');
+    return failure('google_error', 'the id_token did not verify', { uid, error });
+  }
+
+  if (!isDomainAllowed(identity, allowedDomains)) {
+    await discard(issued, 'domain');
+    return failure('domain_not_allowed', 'the account is outside the allowed domains', {
+      uid,
+      hostedDomain: identity.hostedDomain ?? null,
+    });
+  }
+
+  const grant = evaluateGrant(parseScopeString(exchanged.scope));
+  if (!grant.capabilities.contacts && !grant.capabilities.calendar) {
+    await discard(issued, 'scopes');
+    return failure('missing_scopes', 'neither contacts nor calendar was granted', {
+      uid,
+      missing: grant.missing,
+    });
+  }
+  if (!exchanged.refreshToken) {
+    await discard(issued, 'no refresh token');
+    return failure('google_error', 'Google returned no refresh token', { uid });
+  }
+
+  const refreshToken = exchanged.refreshToken;
+  const saved = await saveLinkedAccount(
+    {
+      uid,
+      provider: 'google',
+      email: identity.email,
+      googleSub: identity.sub,
+      hostedDomain: identity.hostedDomain ?? null,
+      scopes: grant.scopes,
+      missing: grant.missing,
+      capabilities: grant.capabilities,
+      clientId: app.clientId,
+      refreshToken: await sealRefreshToken(uid, refreshToken),
+    },
+    linkingClock.now(),
+  ).catch(async (error: unknown) => {
+    // Nothing was stored, so nothing could ever revoke this grant later: revoke it now.
+    await discard(refreshToken, 'store failed');
+    throw error;
+  });
+  const { account, replaced } = saved;
+  forgetAccessToken(uid);
+  await cleanUpReplaced(uid, account, replaced);
+  await recordGoogleEmailOnOwnContact({ uid, email: checked.email }, identity.email);
+  log.info('Google account linked', {
+    uid,
+    accountId: account.id,
+    missing: grant.missing,
+    replaced: replaced.length,
+  });
+  return { ok: true, accountId: account.id, missing: grant.missing };
+}
+
+/**
+ * SPEC §3.2.3: linking again replaces the old account. Another Google account's grant is revoked
+ * and its sync state deleted (its cursors and mappings mean nothing for the new one). The same
+ * account keeps its state; its old token is revoked only if it belongs to another OAuth client,
+ * since revoking a token revokes the whole grant, which the new token shares otherwise.
+ */
+async function cleanUpReplaced(uid: string, account: LinkedAccountRecord, replaced: LinkedAccountRecord[]) {
+  for (const old of replaced) {
+    const sameAccount = old.googleSub === account.googleSub;
+    if (!sameAccount) await deleteAccountTree(uid, old.id);
+    if (sameAccount && old.clientId === account.clientId) continue;
+    try {
+      await revokeToken(await openRefreshToken(uid, old.refreshToken));
+    } catch (error) {
+      log.warn("could not revoke the replaced account's token", { uid, accountId: old.id, error });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Caller } from '../../adapters/auth/firebaseAuth.js';
+import { saveNonce } from '../../adapters/firestore/oauthStates.js';
+import { authorizationUrl } from '../../adapters/google/oauth.js';
+import { currentKey } from '../../adapters/secrets/encryptionKeys.js';
+import {
+  newNonce,
+  pkceChallenge,
+  pkceVerifier,
+  STATE_LIFETIME_MS,
+  signState,
+} from '../../core/crypto/oauthState.js';
+import { resolveOAuthApp } from '../settings/googleSettings.js';
+import { linkingClock } from './clock.js';
+import { REQUESTED_SCOPES } from './scopes.js';
+
+/**
+ * `POST /api/me/accounts/google` (SPEC §3.2.1): Google's authorization URL for the caller, with a
+ * signed single-use `state` bound to them and a PKCE S256 challenge.
+ */
+export async function startLinking(caller: Caller): Promise<{ authorizationUrl: string }> {
+  const app = await resolveOAuthApp();
+  const key = await currentKey();
+  const now = linkingClock.now();
+  const nonce = newNonce();
+  await saveNonce(nonce, {
+    uid: caller.uid,
+    email: caller.email,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + STATE_LIFETIME_MS),
+  });
+  const state = signState({ uid: caller.uid, nonce, iat: now.getTime() }, key);
+  const url = authorizationUrl(app, {
+    state,
+    codeChallenge: pkceChallenge(pkceVerifier(nonce, key)),
+    scopes: REQUESTED_SCOPES,
+    loginHint: caller.email,
+    // With exactly one allowed domain, Google's account chooser can be narrowed to it.
+    hostedDomain: app.allowedDomains.length === 1 ? app.allowedDomains[0] : undefined,
+  });
+  return { authorizationUrl: url };
+}

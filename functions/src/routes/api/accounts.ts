@@ -1,0 +1,36 @@
+import type { UserContext } from '../../http/handler.js';
+import type { Route } from '../../http/router.js';
+
+/**
+ * The caller's linked Google accounts (SPEC §4.3): list, link, remove. The use cases (and with them
+ * Secret Manager and google-auth-library) are imported on first use, so the CRM endpoints of `api`
+ * do not pay for them at cold start.
+ */
+
+const linking = () => import('../../app/linking/startLinking.js');
+const accounts = () => import('../../app/accounts/linkedAccounts.js');
+
+export const accountRoutes: Route<UserContext>[] = [
+  {
+    method: 'GET',
+    path: '/me/accounts',
+    handle: async ({ caller }) => ({
+      status: 200,
+      body: await (await accounts()).listLinkedAccounts(caller.uid),
+    }),
+  },
+  {
+    // Answers 200, not 201: nothing the client can address is created, only a URL to follow.
+    method: 'POST',
+    path: '/me/accounts/google',
+    handle: async ({ caller }) => ({ status: 200, body: await (await linking()).startLinking(caller) }),
+  },
+  {
+    method: 'DELETE',
+    path: '/me/accounts/:id',
+    handle: async ({ caller }, { id = '' }) => {
+      await (await accounts()).removeLinkedAccount(caller.uid, id);
+      return { status: 204 };
+    },
+  },
+];

@@ -1,0 +1,305 @@
+import assert from 'node:assert/strict';
+import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
+import { createUser, type TestUser } from '../support/users.js';
+import {
+  accountsOf,
+  allFirestoreText,
+  assertOutcome,
+  CALENDAR_EVENTS,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  CONTACTS,
+  call,
+  captureLogs,
+  control,
+  followCallback,
+  followGoogle,
+  grants,
+  link,
+  registerClients,
+  responseTexts,
+  saveSettings,
+} from './linking-support.js';
+
+const REQUESTED = `openid email profile ${CONTACTS} ${CALENDAR_EVENTS}`;
+
+/** Loaded as the gateway loads it (see captureLogs), so the functions see the same clock. */
+const linkingClock = async () => (await import('../../functions/src/app/linking/clock.js')).linkingClock;
+
+describe('linking: POST /api/me/accounts/google and GET /oauthCallback', function () {
+  this.timeout(180_000);
+  let stack: TestStack;
+  let admin: TestUser;
+  let user: TestUser;
+  let other: TestUser;
+
+  before(async () => {
+    stack = await testStack();
+    admin = await createUser(stack, { admin: true });
+    user = await createUser(stack);
+    other = await createUser(stack);
+  });
+
+  beforeEach(async () => {
+    await resetFirestore(stack);
+    await control(stack).reset();
+    await registerClients(stack);
+    await saveSettings(stack, admin, {
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      allowedDomains: [],
+    });
+  });
+
+  it('when no Client ID is configured, then 409 google_app_not_configured', async () => {
+    await resetFirestore(stack);
+    const result = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    assert.equal(result.status, 409);
+    assert.equal((result.json as { error: { code: string } }).error.code, 'google_app_not_configured');
+  });
+
+  it('when a user asks to link, then the URL asks Google for offline access, consent, the scopes, PKCE S256 and a signed state', async () => {
+    const result = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    assert.equal(result.status, 200);
+    const url = new URL((result.json as { authorizationUrl: string }).authorizationUrl);
+    assert.equal(`${url.origin}${url.pathname}`, `${stack.googleApiBaseUrl}/o/oauth2/v2/auth`);
+    const q = url.searchParams;
+    assert.equal(q.get('client_id'), CLIENT_ID);
+    assert.equal(q.get('redirect_uri'), `${stack.baseUrl}/oauthCallback`);
+    assert.equal(q.get('response_type'), 'code');
+    assert.equal(q.get('access_type'), 'offline');
+    assert.equal(q.get('prompt'), 'consent');
+    assert.equal(q.get('scope'), REQUESTED);
+    assert.equal(q.get('code_challenge_method'), 'S256');
+    assert.match(q.get('code_challenge') ?? '', /^[\w-]{43}$/);
+    assert.match(q.get('state') ?? '', /^[\w-]+\.[\w-]{43}$/);
+    assert.equal(q.get('login_hint'), user.email);
+    assert.equal(q.get('hd'), null, 'no hd without exactly one allowed domain');
+    assert.ok(!url.toString().includes(CLIENT_SECRET));
+  });
+
+  it('when exactly one domain is allowed, then the URL carries it as hd', async () => {
+    await saveSettings(stack, admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
+    const result = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    assert.equal(
+      new URL((result.json as { authorizationUrl: string }).authorizationUrl).searchParams.get('hd'),
+      'corp.example',
+    );
+  });
+
+  it('when the user consents to everything, then the account is linked with all capabilities', async () => {
+    const { outcome } = await link(stack, user);
+    assert.equal(outcome.origin + outcome.pathname, `${stack.baseUrl}/app/`);
+    assertOutcome(outcome, { link: 'ok' });
+    const [account, ...rest] = await accountsOf(stack, user);
+    assert.equal(rest.length, 0);
+    assert.ok(account);
+    assert.deepEqual(Object.keys(account).sort(), [
+      'capabilities',
+      'email',
+      'id',
+      'linkedAt',
+      'missing',
+      'provider',
+      'scopes',
+      'status',
+    ]);
+    assert.equal(account.provider, 'google');
+    assert.equal(account.email, user.email.toLowerCase());
+    assert.equal(account.status, 'active');
+    assert.deepEqual(account.missing, []);
+    assert.deepEqual(account.capabilities, { contacts: true, calendar: true });
+    assert.ok(account.scopes.includes(CONTACTS) && account.scopes.includes(CALENDAR_EVENTS));
+    assert.ok(!Number.isNaN(Date.parse(account.linkedAt)));
+    assert.deepEqual(await accountsOf(stack, other), [], 'other users see nothing');
+  });
+
+  it('when the same callback is replayed, then the second one is state_invalid and nothing changes', async () => {
+    const { callbackUrl, outcome } = await link(stack, user);
+    assertOutcome(outcome, { link: 'ok' });
+    const [before] = await accountsOf(stack, user);
+    assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_invalid' });
+    assert.deepEqual(await accountsOf(stack, user), [before]);
+  });
+
+  it('when the state is forged or missing, then state_invalid and no account', async () => {
+    const started = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    const callbackUrl = await followGoogle(
+      new URL((started.json as { authorizationUrl: string }).authorizationUrl),
+    );
+    const state = callbackUrl.searchParams.get('state') ?? '';
+    const [payload = '', mac = ''] = state.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, uid: other.uid })).toString('base64url');
+    for (const forged of [`${forgedPayload}.${mac}`, `${payload}.${mac.slice(0, -2)}AA`, 'nonsense', '']) {
+      const tampered = new URL(callbackUrl);
+      tampered.searchParams.set('state', forged);
+      assertOutcome(await followCallback(tampered), { link: 'error', code: 'state_invalid' });
+    }
+    assert.deepEqual(await accountsOf(stack, user), []);
+    assert.deepEqual(await accountsOf(stack, other), []);
+  });
+
+  it('when the state was issued more than 10 minutes ago, then state_expired', async () => {
+    const clock = await linkingClock();
+    const realNow = clock.now;
+    clock.now = () => new Date(Date.now() - 11 * 60 * 1000);
+    let started: Awaited<ReturnType<typeof call>>;
+    try {
+      started = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    } finally {
+      clock.now = realNow;
+    }
+    const callbackUrl = await followGoogle(
+      new URL((started.json as { authorizationUrl: string }).authorizationUrl),
+    );
+    assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_expired' });
+    assert.deepEqual(await accountsOf(stack, user), []);
+  });
+
+  it("when a validly signed state names one user with another user's nonce, then state_invalid", async () => {
+    // Sign with the deployment's real key, as only a leak could: the nonce binding must still hold.
+    const { currentKey } = await import('../../functions/src/adapters/secrets/encryptionKeys.js');
+    const { signState } = await import('../../functions/src/core/crypto/oauthState.js');
+    const started = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    const callbackUrl = await followGoogle(
+      new URL((started.json as { authorizationUrl: string }).authorizationUrl),
+    );
+    const claims = JSON.parse(
+      Buffer.from((callbackUrl.searchParams.get('state') ?? '').split('.')[0] ?? '', 'base64url').toString(
+        'utf8',
+      ),
+    );
+    const crossed = new URL(callbackUrl);
+    crossed.searchParams.set(
+      'state',
+      signState({ uid: other.uid, nonce: claims.nonce, iat: Date.now() }, await currentKey()),
+    );
+    assertOutcome(await followCallback(crossed), { link: 'error', code: 'state_invalid' });
+    assert.deepEqual(await accountsOf(stack, other), []);
+    assert.deepEqual(await accountsOf(stack, user), []);
+  });
+
+  it('when the user denies consent, then access_denied and nothing is stored', async () => {
+    await control(stack).queueConsent({ action: 'deny' });
+    const { outcome, callbackUrl } = await link(stack, user);
+    assert.equal(callbackUrl.searchParams.get('error'), 'access_denied');
+    assertOutcome(outcome, { link: 'error', code: 'access_denied' });
+    assert.deepEqual(await accountsOf(stack, user), []);
+  });
+
+  it('when only contacts is granted, then the account is linked for contacts and the outcome names the missing scope', async () => {
+    await control(stack).queueConsent({ action: 'grant', scopes: [CONTACTS] });
+    const { outcome } = await link(stack, user);
+    assertOutcome(outcome, { link: 'ok', missing: CALENDAR_EVENTS });
+    const [account] = await accountsOf(stack, user);
+    assert.deepEqual(account?.capabilities, { contacts: true, calendar: false });
+    assert.deepEqual(account?.missing, [CALENDAR_EVENTS]);
+  });
+
+  it('when neither contacts nor calendar is granted, then missing_scopes, nothing stored and the grant revoked', async () => {
+    await control(stack).queueConsent({ action: 'grant', scopes: [] });
+    const { outcome } = await link(stack, user);
+    assertOutcome(outcome, { link: 'error', code: 'missing_scopes' });
+    assert.deepEqual(await accountsOf(stack, user), []);
+    assert.ok((await grants(stack)).every((grant) => grant.revoked));
+  });
+
+  it('when the Google account is outside the allowed domains, then domain_not_allowed and nothing stored', async () => {
+    await saveSettings(stack, admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
+    await control(stack).createAccount({ email: 'someone@elsewhere.example', hd: 'elsewhere.example' });
+    await control(stack).queueConsent({ action: 'grant', email: 'someone@elsewhere.example' });
+    assertOutcome((await link(stack, user)).outcome, { link: 'error', code: 'domain_not_allowed' });
+    assert.deepEqual(await accountsOf(stack, user), []);
+    assert.ok((await grants(stack)).every((grant) => grant.revoked));
+  });
+
+  it('when the Google account is in an allowed domain (hd claim), then it is linked', async () => {
+    await saveSettings(stack, admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
+    await control(stack).createAccount({ email: 'seller@corp.example', hd: 'corp.example' });
+    await control(stack).queueConsent({ action: 'grant', email: 'seller@corp.example' });
+    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
+    assert.equal((await accountsOf(stack, user))[0]?.email, 'seller@corp.example');
+  });
+
+  it('when the user links the same Google account again, then it stays one account with the same id', async () => {
+    await link(stack, user);
+    const [first] = await accountsOf(stack, user);
+    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
+    const accounts = await accountsOf(stack, user);
+    assert.equal(accounts.length, 1);
+    assert.equal(accounts[0]?.id, first?.id);
+    assert.ok(
+      (await grants(stack)).some((grant) => !grant.revoked),
+      'the live grant was not revoked',
+    );
+  });
+
+  it('when the user links another Google account, then it replaces the first, whose grant is revoked', async () => {
+    await link(stack, user);
+    await control(stack).createAccount({ email: 'second@example.com' });
+    await control(stack).queueConsent({ action: 'grant', email: 'second@example.com' });
+    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
+    const accounts = await accountsOf(stack, user);
+    assert.deepEqual(
+      accounts.map((a) => a.email),
+      ['second@example.com'],
+    );
+    const byEmail = new Map((await grants(stack)).map((grant) => [grant.email.toLowerCase(), grant]));
+    assert.equal(byEmail.get(user.email.toLowerCase())?.revoked, true);
+    assert.equal(byEmail.get('second@example.com')?.revoked, false);
+  });
+
+  it("when a Google account with another address is linked, then the user's own CRM contact carries that address", async () => {
+    await control(stack).createAccount({ email: 'Work.Address@corp.example', hd: 'corp.example' });
+    await control(stack).queueConsent({ action: 'grant', email: 'Work.Address@corp.example' });
+    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
+    const me = await call(stack, 'GET', '/api/me', { user });
+    const contactId = (me.json as { contactId: string }).contactId;
+    const contact = await call(stack, 'GET', `/api/contacts/${contactId}`, { user });
+    assert.equal(contact.status, 200, contact.text);
+    const addresses = (contact.json as { emails: { address: string }[] }).emails.map((e) =>
+      e.address.toLowerCase(),
+    );
+    assert.ok(addresses.includes(user.email.toLowerCase()), 'the sign-in email stays');
+    assert.ok(addresses.includes('work.address@corp.example'), 'the Google email was added');
+  });
+
+  it('when accounts are linked, then neither the client secret nor a refresh token is in Firestore, a log line or a response', async () => {
+    const logs = await captureLogs();
+    try {
+      responseTexts.length = 0;
+      await link(stack, user);
+      await control(stack).queueConsent({ action: 'grant', scopes: [CALENDAR_EVENTS] });
+      await link(stack, other);
+      await accountsOf(stack, user);
+      await accountsOf(stack, other);
+      await call(stack, 'GET', '/settings/google', { user: admin });
+
+      const { listAccounts } = await import('../../functions/src/adapters/firestore/accounts.js');
+      const { openRefreshToken } = await import('../../functions/src/app/accounts/tokenVault.js');
+      const secrets = [CLIENT_SECRET];
+      for (const someone of [user, other]) {
+        const [stored] = await listAccounts(someone.uid);
+        assert.ok(stored);
+        const refreshToken = await openRefreshToken(someone.uid, stored.refreshToken);
+        assert.match(refreshToken, /^1\/\//);
+        secrets.push(refreshToken);
+      }
+      const firestoreText = await allFirestoreText();
+      assert.ok(firestoreText.includes('linkedAccounts'), 'the scan saw the accounts');
+      assert.ok(
+        logs.lines.some((line) => line.includes('Google account linked')),
+        'the logs were captured',
+      );
+      for (const secret of secrets) {
+        const sample = secret.slice(0, 12);
+        assert.ok(!firestoreText.includes(secret), `Firestore holds ${sample}…`);
+        assert.ok(!logs.lines.some((line) => line.includes(secret)), `a log line holds ${sample}…`);
+        assert.ok(!responseTexts.some((text) => text.includes(secret)), `a response holds ${sample}…`);
+      }
+    } finally {
+      logs.restore();
+    }
+  });
+});
