@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { rpcStatusOf } from '../../emulators/emulator-client-options.js';
+import { rpcStatusOf } from '../../functions/src/adapters/googleCloudClientOptions.js';
 
 /** Runs `call`, expects a rejection, and returns the rejection's canonical status and message. */
 export async function failure(

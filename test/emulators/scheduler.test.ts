@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { CloudSchedulerClient, type protos } from '@google-cloud/scheduler';
-import { emulatorClientOptions } from '../../emulators/emulator-client-options.js';
 import {
   ManualClock,
   realClock,
   type SchedulerEmulator,
   startSchedulerEmulator,
 } from '../../emulators/scheduler/index.js';
+import { googleCloudClientOptions } from '../../functions/src/adapters/googleCloudClientOptions.js';
 import { failure } from './helpers.js';
 
 type IJob = protos.google.cloud.scheduler.v1.IJob;
@@ -71,7 +71,7 @@ describe('Cloud Scheduler emulator (driven by @google-cloud/scheduler over REST)
   async function startAt(start: string | undefined): Promise<void> {
     clock = new ManualClock(new Date(start ?? 0));
     emulator = await startSchedulerEmulator({ port: 0, ...(start ? { clock } : {}) });
-    client = new CloudSchedulerClient(emulatorClientOptions(`127.0.0.1:${emulator.port}`));
+    client = new CloudSchedulerClient(googleCloudClientOptions(`127.0.0.1:${emulator.port}`));
     target = await startTarget();
     const started = { emulator, client, target };
     closers.push(() => started.client.close(), started.emulator.close, started.target.close);

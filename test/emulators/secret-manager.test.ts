@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { emulatorClientOptions } from '../../emulators/emulator-client-options.js';
 import { crc32c } from '../../emulators/secret-manager/crc32c.js';
 import {
   type SecretManagerEmulator,
   startSecretManagerEmulator,
 } from '../../emulators/secret-manager/index.js';
+import { googleCloudClientOptions } from '../../functions/src/adapters/googleCloudClientOptions.js';
 import { failure } from './helpers.js';
 
 const PROJECT = 'demo-secret-test';
@@ -46,7 +46,7 @@ describe('Secret Manager emulator (driven by @google-cloud/secret-manager over R
 
   before(async () => {
     emulator = await startSecretManagerEmulator({ port: 0 });
-    client = new SecretManagerServiceClient(emulatorClientOptions(`127.0.0.1:${emulator.port}`));
+    client = new SecretManagerServiceClient(googleCloudClientOptions(`127.0.0.1:${emulator.port}`));
   });
 
   after(async () => {

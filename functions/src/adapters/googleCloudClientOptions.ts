@@ -1,4 +1,8 @@
+import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { PassThroughClient } from 'google-auth-library';
+
+/** google-gax's ClientOptions, shared by every gax client (Secret Manager, Cloud Scheduler, …). */
+export type GaxClientOptions = NonNullable<ConstructorParameters<typeof SecretManagerServiceClient>[0]>;
 
 /**
  * Client options for an official `google-gax` client (Secret Manager now, Cloud Scheduler later).
@@ -13,7 +17,7 @@ import { PassThroughClient } from 'google-auth-library';
  *   so nothing tries to reach Google.
  */
 
-export function googleCloudClientOptions(emulatorHostPort: string | undefined) {
+export function googleCloudClientOptions(emulatorHostPort: string | undefined): GaxClientOptions {
   if (!emulatorHostPort) return {};
   const { host, port } = splitHostPort(emulatorHostPort);
   return {
@@ -21,8 +25,10 @@ export function googleCloudClientOptions(emulatorHostPort: string | undefined) {
     protocol: 'http',
     apiEndpoint: host,
     port,
-    authClient: new PassThroughClient(),
-  } as const;
+    // google-gax pins its own google-auth-library (10.5) while ours is newer, so TypeScript sees two
+    // unrelated AuthClient classes. At run time gax only calls the client's `fetch`, common to both.
+    authClient: new PassThroughClient() as unknown as GaxClientOptions['authClient'],
+  };
 }
 
 function splitHostPort(hostPort: string): { host: string; port: number } {

@@ -35,14 +35,8 @@ export interface Secrets {
 
 let client: SecretManagerServiceClient | undefined;
 
-type ClientOptions = ConstructorParameters<typeof SecretManagerServiceClient>[0];
-
 function secretManager(): SecretManagerServiceClient {
-  // The cast only bridges google-gax's own nested copy of google-auth-library: its AuthClient type is
-  // nominally distinct from ours, while PassThroughClient behaves the same at runtime.
-  client ??= new SecretManagerServiceClient(
-    googleCloudClientOptions(config().emulators.secretManager) as ClientOptions,
-  );
+  client ??= new SecretManagerServiceClient(googleCloudClientOptions(config().emulators.secretManager));
   return client;
 }
 
