@@ -32,6 +32,9 @@ export async function startEmulators(
   options: { verbose?: boolean } = {},
 ): Promise<RunningEmulators> {
   const prerequisites = checkPrerequisites();
+  // Offline there is no GCE metadata server: tell google-auth-library not to probe for one (it would
+  // send requests off this machine and print MetadataLookupWarning). In the cloud this is unset.
+  process.env.METADATA_SERVER_DETECTION = 'none';
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     await Promise.allSettled(stoppers.splice(0).map((stopOne) => stopOne()));
