@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { COLLECTIONS } from '../../functions/src/adapters/firestore/crm/records.js';
+import { OAUTH_STATES } from '../../functions/src/adapters/firestore/oauthStates.js';
 import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
 import { deploymentCommands } from '../../infra/deploy.js';
@@ -87,5 +89,17 @@ describe('deployment wiring (infra/)', () => {
       compilerOptions: { outDir: string };
     };
     assert.equal(pkg.main, `${build.compilerOptions.outDir}/index.js`);
+  });
+
+  it('when records are short-lived, then the deployed Firestore config has TTL policies on the fields the code writes', () => {
+    const firebase = JSON.parse(readFileSync('firebase.json', 'utf8')) as {
+      firestore: { rules: string; indexes: string };
+    };
+    const indexes = JSON.parse(readFileSync(firebase.firestore.indexes, 'utf8')) as {
+      fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean }[];
+    };
+    const ttl = indexes.fieldOverrides.filter((o) => o.ttl).map((o) => `${o.collectionGroup}.${o.fieldPath}`);
+    assert.deepEqual(ttl.sort(), [`${COLLECTIONS.changes}.expireAt`, `${OAUTH_STATES}.expiresAt`].sort());
+    assert.match(readFileSync(firebase.firestore.rules, 'utf8'), /allow read, write: if false/);
   });
 });

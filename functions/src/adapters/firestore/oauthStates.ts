@@ -3,8 +3,8 @@ import { firestore } from './client.js';
 
 /**
  * Single-use nonces of OAuth `state` (SPEC §3.2): created when the authorization URL is made,
- * consumed (deleted) by the first callback that presents them. `expiresAt` is also the field a
- * Firestore TTL policy can use to sweep the abandoned ones
+ * consumed (deleted) by the first callback that presents them. Abandoned ones are swept by the
+ * Firestore TTL policy on `expiresAt` declared in firestore.indexes.json
  * (https://firebase.google.com/docs/firestore/ttl).
  */
 
