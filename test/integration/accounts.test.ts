@@ -5,25 +5,27 @@ import {
   accountPath,
   USER_SYNC_STATE_COLLECTIONS,
 } from '../../functions/src/adapters/firestore/syncStatePaths.js';
-import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
-import { createUser, type TestUser } from '../support/users.js';
+import {
+  forgetAccessToken,
+  getAccessToken,
+  ReauthRequiredError,
+} from '../../functions/src/app/accounts/accessTokens.js';
+import type { TestStack } from '../support/stack.js';
+import type { TestUser } from '../support/users.js';
 import {
   accountsOf,
   assertOutcome,
   CLIENT_ID,
-  CLIENT_SECRET,
   call,
   control,
   grants,
   link,
   OTHER_CLIENT_ID,
   OTHER_CLIENT_SECRET,
-  registerClients,
+  resetToConfiguredApp,
   saveSettings,
+  suiteUsers,
 } from './linking-support.js';
-
-/** The module the sync will use, loaded as the gateway loads it (see captureLogs). */
-const accessTokens = () => import('../../functions/src/app/accounts/accessTokens.js');
 
 async function userinfoEmail(stack: TestStack, accessToken: string): Promise<string | undefined> {
   const response = await fetch(`${stack.googleApiBaseUrl}/v1/userinfo`, {
@@ -40,27 +42,16 @@ describe('accounts: health, access tokens and removal', function () {
   let bob: TestUser;
 
   before(async () => {
-    stack = await testStack();
-    admin = await createUser(stack, { admin: true });
-    alice = await createUser(stack);
-    bob = await createUser(stack);
+    ({ stack, admin, user: alice, other: bob } = await suiteUsers());
   });
 
   beforeEach(async () => {
-    await resetFirestore(stack);
-    await control(stack).reset();
-    await registerClients(stack);
-    await saveSettings(stack, admin, {
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      allowedDomains: [],
-    });
-    assertOutcome((await link(stack, alice)).outcome, { link: 'ok' });
-    assertOutcome((await link(stack, bob)).outcome, { link: 'ok' });
+    await resetToConfiguredApp(stack, admin);
+    assertOutcome((await link(alice)).outcome, { link: 'ok' });
+    assertOutcome((await link(bob)).outcome, { link: 'ok' });
   });
 
   it('when the sync asks for an access token, then a working one comes back, reused while valid', async () => {
-    const { getAccessToken } = await accessTokens();
     const first = await getAccessToken(alice.uid);
     assert.equal(await userinfoEmail(stack, first.accessToken), alice.email.toLowerCase());
     assert.equal(first.account.email, alice.email.toLowerCase());
@@ -69,42 +60,39 @@ describe('accounts: health, access tokens and removal', function () {
   });
 
   it('when Google answers invalid_grant, then only that account becomes reauthRequired', async () => {
-    const { getAccessToken, ReauthRequiredError } = await accessTokens();
     await control(stack).revokeGrant(alice.email);
     await control(stack).expireAccessTokens();
     // A fresh process has no cached access token: drop ours so the refresh really happens.
-    (await accessTokens()).forgetAccessToken(alice.uid);
+    forgetAccessToken(alice.uid);
     await assert.rejects(getAccessToken(alice.uid), ReauthRequiredError);
-    assert.equal((await accountsOf(stack, alice))[0]?.status, 'reauthRequired');
+    assert.equal((await accountsOf(alice))[0]?.status, 'reauthRequired');
     await assert.rejects(
       getAccessToken(alice.uid),
       ReauthRequiredError,
       'stays refused without asking Google',
     );
 
-    assert.equal((await accountsOf(stack, bob))[0]?.status, 'active');
+    assert.equal((await accountsOf(bob))[0]?.status, 'active');
     const bobs = await getAccessToken(bob.uid);
     assert.equal(await userinfoEmail(stack, bobs.accessToken), bob.email.toLowerCase());
   });
 
   it('when the user links again after reauthRequired, then the account is active again', async () => {
-    const { getAccessToken } = await accessTokens();
     await control(stack).revokeGrant(alice.email);
-    (await accessTokens()).forgetAccessToken(alice.uid);
+    forgetAccessToken(alice.uid);
     await assert.rejects(getAccessToken(alice.uid));
-    assertOutcome((await link(stack, alice)).outcome, { link: 'ok' });
-    assert.equal((await accountsOf(stack, alice))[0]?.status, 'active');
+    assertOutcome((await link(alice)).outcome, { link: 'ok' });
+    assert.equal((await accountsOf(alice))[0]?.status, 'active');
     assert.ok((await getAccessToken(alice.uid)).accessToken);
   });
 
   it('when the administrator switches to another OAuth client, then accounts of the old one need reauthorization', async () => {
-    const { getAccessToken, ReauthRequiredError } = await accessTokens();
-    await saveSettings(stack, admin, { clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
-    assert.equal((await accountsOf(stack, alice))[0]?.status, 'reauthRequired');
+    await saveSettings(admin, { clientId: OTHER_CLIENT_ID, clientSecret: OTHER_CLIENT_SECRET });
+    assert.equal((await accountsOf(alice))[0]?.status, 'reauthRequired');
     await assert.rejects(getAccessToken(alice.uid), ReauthRequiredError);
-    assertOutcome((await link(stack, alice)).outcome, { link: 'ok' });
-    assert.equal((await accountsOf(stack, alice))[0]?.status, 'active');
-    assert.equal((await accountsOf(stack, bob))[0]?.status, 'reauthRequired');
+    assertOutcome((await link(alice)).outcome, { link: 'ok' });
+    assert.equal((await accountsOf(alice))[0]?.status, 'active');
+    assert.equal((await accountsOf(bob))[0]?.status, 'reauthRequired');
     const oldGrant = (await grants(stack)).find(
       (grant) => grant.clientId === CLIENT_ID && grant.email.toLowerCase() === alice.email.toLowerCase(),
     );
@@ -112,7 +100,7 @@ describe('accounts: health, access tokens and removal', function () {
   });
 
   it('when a user removes the account, then the grant is revoked and its token and sync state are deleted; CRM data stays', async () => {
-    const [account] = await accountsOf(stack, alice);
+    const [account] = await accountsOf(alice);
     assert.ok(account);
     const db = firestore();
     const base = accountPath(alice.uid, account.id);
@@ -125,11 +113,11 @@ describe('accounts: health, access tokens and removal', function () {
     await db.doc(`users/${alice.uid}/syncRuns/r1`).set({ status: 'succeeded' });
     await db.doc('crmTestRecords/c1').set({ name: 'stays' });
 
-    const removed = await call(stack, 'DELETE', `/api/me/accounts/${account.id}`, { user: alice });
+    const removed = await call('DELETE', `/api/me/accounts/${account.id}`, { user: alice });
     assert.equal(removed.status, 204, removed.text);
     assert.equal(removed.text, '');
 
-    assert.deepEqual(await accountsOf(stack, alice), []);
+    assert.deepEqual(await accountsOf(alice), []);
     const aliceGrant = (await grants(stack)).find((g) => g.email.toLowerCase() === alice.email.toLowerCase());
     assert.equal(aliceGrant?.revoked, true);
     for (const path of [
@@ -144,34 +132,33 @@ describe('accounts: health, access tokens and removal', function () {
     assert.equal((await db.doc(`users/${alice.uid}/syncRuns/r1`).get()).exists, true, 'run history stays');
     assert.equal((await db.doc('crmTestRecords/c1').get()).exists, true, 'CRM data stays');
 
-    const { getAccessToken } = await accessTokens();
     await assert.rejects(
       getAccessToken(alice.uid),
       (error: { code?: string }) => error.code === 'no_linked_account',
     );
-    assert.equal((await accountsOf(stack, bob))[0]?.status, 'active', 'other users are untouched');
+    assert.equal((await accountsOf(bob))[0]?.status, 'active', 'other users are untouched');
   });
 
   it('when the grant was already revoked at Google, then removal still succeeds', async () => {
-    const [account] = await accountsOf(stack, alice);
+    const [account] = await accountsOf(alice);
     await control(stack).revokeGrant(alice.email);
-    const removed = await call(stack, 'DELETE', `/api/me/accounts/${account?.id}`, { user: alice });
+    const removed = await call('DELETE', `/api/me/accounts/${account?.id}`, { user: alice });
     assert.equal(removed.status, 204, removed.text);
-    assert.deepEqual(await accountsOf(stack, alice), []);
+    assert.deepEqual(await accountsOf(alice), []);
   });
 
   it("when a user tries to remove someone else's account or an unknown id, then 404 and nothing changes", async () => {
-    const [bobsAccount] = await accountsOf(stack, bob);
+    const [bobsAccount] = await accountsOf(bob);
     for (const id of [bobsAccount?.id, 'no-such-account', 'bad%2Fid']) {
-      const result = await call(stack, 'DELETE', `/api/me/accounts/${id}`, { user: alice });
+      const result = await call('DELETE', `/api/me/accounts/${id}`, { user: alice });
       assert.equal(result.status, 404, `${id}: ${result.text}`);
       assert.equal((result.json as { error: { code: string } }).error.code, 'not_found');
     }
-    assert.deepEqual(await accountsOf(stack, bob), [bobsAccount]);
+    assert.deepEqual(await accountsOf(bob), [bobsAccount]);
     assert.equal((await grants(stack)).filter((g) => g.revoked).length, 0);
   });
 
   it('when the accounts are listed without a token, then 401', async () => {
-    assert.equal((await call(stack, 'GET', '/api/me/accounts')).status, 401);
+    assert.equal((await call('GET', '/api/me/accounts')).status, 401);
   });
 });

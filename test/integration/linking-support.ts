@@ -4,8 +4,10 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { GoogleEmulatorControl } from '../../emulators/google/control-client.js';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { googleCloudClientOptions } from '../../functions/src/adapters/googleCloudClientOptions.js';
-import type { TestStack } from '../support/stack.js';
-import type { TestUser } from '../support/users.js';
+import { setLogSink } from '../../functions/src/logging.js';
+import { type ApiReply, callApi } from '../support/api.js';
+import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
+import { createUser, type TestUser } from '../support/users.js';
 
 /** Shared helpers of the settings / linking / accounts integration suites. */
 
@@ -16,40 +18,24 @@ export const OTHER_CLIENT_SECRET = 'GOCSPX-other-app-secret-9876543210';
 export const CONTACTS = 'https://www.googleapis.com/auth/contacts';
 export const CALENDAR_EVENTS = 'https://www.googleapis.com/auth/calendar.events';
 
-export interface CallResult {
-  status: number;
-  json: unknown;
+export interface CallResult extends ApiReply<unknown> {
+  /** The body as JSON text; empty when there is none. */
   text: string;
-  headers: Headers;
 }
 
 /** Every response body the suites saw, so a test can assert that no secret was ever in one. */
 export const responseTexts: string[] = [];
 
+/** `callApi` as `user` (unauthenticated without one); the body is kept in `responseTexts`. */
 export async function call(
-  stack: TestStack,
   method: string,
   path: string,
-  options: { user?: TestUser; body?: unknown } = {},
+  { user, body }: { user?: TestUser; body?: unknown } = {},
 ): Promise<CallResult> {
-  const headers = new Headers();
-  if (options.user) headers.set('authorization', `Bearer ${options.user.idToken}`);
-  if (options.body !== undefined) headers.set('content-type', 'application/json');
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    redirect: 'manual',
-  });
-  const text = await response.text();
-  responseTexts.push(text, response.headers.get('location') ?? '');
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, headers: response.headers };
+  const reply = await callApi<unknown>(method, path, { token: user?.idToken, body });
+  const text = reply.json === undefined ? '' : JSON.stringify(reply.json);
+  responseTexts.push(text);
+  return { ...reply, text };
 }
 
 export function control(stack: TestStack): GoogleEmulatorControl {
@@ -67,10 +53,37 @@ export async function registerClients(stack: TestStack): Promise<void> {
   });
 }
 
-export async function saveSettings(stack: TestStack, admin: TestUser, body: Record<string, unknown>) {
-  const result = await call(stack, 'PUT', '/settings/google', { user: admin, body });
+export async function saveSettings(admin: TestUser, body: Record<string, unknown>) {
+  const result = await call('PUT', '/settings/google', { user: admin, body });
   assert.equal(result.status, 200, result.text);
   return result;
+}
+
+export interface SuiteUsers {
+  stack: TestStack;
+  admin: TestUser;
+  user: TestUser;
+  other: TestUser;
+}
+
+/** For a suite's `before`: the shared stack, an administrator and two plain users. */
+export async function suiteUsers(): Promise<SuiteUsers> {
+  const stack = await testStack();
+  const admin = await createUser(stack, { admin: true });
+  const user = await createUser(stack);
+  const other = await createUser(stack);
+  return { stack, admin, user, other };
+}
+
+/**
+ * For a linking suite's `beforeEach`: no Firestore data, a fresh Google emulator with both OAuth
+ * clients, and the administrator's settings naming CLIENT_ID with no domain restriction.
+ */
+export async function resetToConfiguredApp(stack: TestStack, admin: TestUser): Promise<void> {
+  await resetFirestore(stack);
+  await control(stack).reset();
+  await registerClients(stack);
+  await saveSettings(admin, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, allowedDomains: [] });
 }
 
 export interface LinkAttempt {
@@ -82,8 +95,8 @@ export interface LinkAttempt {
 }
 
 /** Asks for the authorization URL as `user`, then plays the browser: Google, then the callback. */
-export async function link(stack: TestStack, user: TestUser): Promise<LinkAttempt> {
-  const started = await call(stack, 'POST', '/api/me/accounts/google', { user });
+export async function link(user: TestUser): Promise<LinkAttempt> {
+  const started = await call('POST', '/api/me/accounts/google', { user });
   assert.equal(started.status, 200, started.text);
   const authorizationUrl = new URL((started.json as { authorizationUrl: string }).authorizationUrl);
   const callbackUrl = await followGoogle(authorizationUrl);
@@ -105,6 +118,12 @@ export async function followCallback(callbackUrl: URL): Promise<URL> {
   return new URL(location);
 }
 
+/** Makes the next consent a full grant by `email`, a new Google account (of Workspace domain `hd` if given). */
+export async function nextConsentBy(stack: TestStack, email: string, hd?: string): Promise<void> {
+  await control(stack).createAccount({ email, hd });
+  await control(stack).queueConsent({ action: 'grant', email });
+}
+
 export function assertOutcome(outcome: URL, expected: Record<string, string>): void {
   assert.deepEqual(Object.fromEntries(outcome.searchParams), expected);
 }
@@ -120,8 +139,8 @@ export interface LinkedAccountJson {
   linkedAt: string;
 }
 
-export async function accountsOf(stack: TestStack, user: TestUser): Promise<LinkedAccountJson[]> {
-  const result = await call(stack, 'GET', '/api/me/accounts', { user });
+export async function accountsOf(user: TestUser): Promise<LinkedAccountJson[]> {
+  const result = await call('GET', '/api/me/accounts', { user });
   assert.equal(result.status, 200, result.text);
   return (result.json as { items: LinkedAccountJson[] }).items;
 }
@@ -151,60 +170,53 @@ export async function allFirestoreText(db: Firestore = firestore()): Promise<str
   return out.join('\n');
 }
 
-/**
- * Collects every log line until `restore()` (which puts the previous sink back).
- *
- * The module is loaded with a dynamic import, as the gateway loads the functions: a static import
- * in a test file is compiled to `require` and yields a second instance of the module, and anything
- * with state (the log sink, the linking clock) must be reached through the instance the gateway runs.
- */
-export async function captureLogs(): Promise<{ lines: string[]; restore: () => void }> {
-  const { setLogSink } = await import('../../functions/src/logging.js');
+/** Collects every log line until `restore()` (which puts the previous sink back). */
+export function captureLogs(): { lines: string[]; restore: () => void } {
   const lines: string[] = [];
   const previous = setLogSink((line) => lines.push(line));
   return { lines, restore: () => setLogSink(previous) };
 }
 
-/** Disables every enabled version of a secret: "no secret stored" whatever earlier suites did. */
-export async function disableAllVersions(stack: TestStack, secretId: string): Promise<void> {
+/** Runs `use` with a Secret Manager client of the test stack (closed afterwards) and the secret's name. */
+async function withSecret<T>(
+  stack: TestStack,
+  secretId: string,
+  use: (client: SecretManagerServiceClient, name: string) => Promise<T>,
+): Promise<T> {
   const client = new SecretManagerServiceClient(
     googleCloudClientOptions(stack.hosts.secretManager) as ConstructorParameters<
       typeof SecretManagerServiceClient
     >[0],
   );
   try {
-    const [versions] = await client.listSecretVersions({
-      parent: `projects/${stack.projectId}/secrets/${secretId}`,
-    });
-    for (const version of versions) {
-      if (version.state === 'ENABLED' || version.state === 1)
-        await client.disableSecretVersion({ name: version.name });
-    }
-  } catch (error) {
-    if (!String((error as Error).message).includes('NOT_FOUND')) throw error;
+    return await use(client, `projects/${stack.projectId}/secrets/${secretId}`);
   } finally {
     await client.close();
   }
 }
 
+/** Disables every enabled version of a secret: "no secret stored" whatever earlier suites did. */
+export async function disableAllVersions(stack: TestStack, secretId: string): Promise<void> {
+  await withSecret(stack, secretId, async (client, name) => {
+    try {
+      const [versions] = await client.listSecretVersions({ parent: name });
+      for (const version of versions) {
+        if (version.state === 'ENABLED' || version.state === 1)
+          await client.disableSecretVersion({ name: version.name });
+      }
+    } catch (error) {
+      if (!String((error as Error).message).includes('NOT_FOUND')) throw error;
+    }
+  });
+}
+
 export async function secretVersions(stack: TestStack, secretId: string) {
-  const client = new SecretManagerServiceClient(
-    googleCloudClientOptions(stack.hosts.secretManager) as ConstructorParameters<
-      typeof SecretManagerServiceClient
-    >[0],
-  );
-  try {
-    const [versions] = await client.listSecretVersions({
-      parent: `projects/${stack.projectId}/secrets/${secretId}`,
-    });
-    const [latest] = await client.accessSecretVersion({
-      name: `projects/${stack.projectId}/secrets/${secretId}/versions/latest`,
-    });
+  return withSecret(stack, secretId, async (client, name) => {
+    const [versions] = await client.listSecretVersions({ parent: name });
+    const [latest] = await client.accessSecretVersion({ name: `${name}/versions/latest` });
     return {
       states: versions.map((v) => String(v.state)),
       latest: Buffer.from(latest.payload?.data as Uint8Array).toString('utf8'),
     };
-  } finally {
-    await client.close();
-  }
+  });
 }

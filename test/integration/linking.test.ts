@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
-import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
-import { createUser, type TestUser } from '../support/users.js';
+import { listAccounts } from '../../functions/src/adapters/firestore/accounts.js';
+import { currentKey } from '../../functions/src/adapters/secrets/encryptionKeys.js';
+import { openRefreshToken } from '../../functions/src/app/accounts/tokenVault.js';
+import { linkingClock } from '../../functions/src/app/linking/clock.js';
+import { signState } from '../../functions/src/core/crypto/oauthState.js';
+import { resetFirestore, type TestStack } from '../support/stack.js';
+import type { TestUser } from '../support/users.js';
 import {
   accountsOf,
   allFirestoreText,
@@ -16,15 +21,14 @@ import {
   followGoogle,
   grants,
   link,
-  registerClients,
+  nextConsentBy,
+  resetToConfiguredApp,
   responseTexts,
   saveSettings,
+  suiteUsers,
 } from './linking-support.js';
 
 const REQUESTED = `openid email profile ${CONTACTS} ${CALENDAR_EVENTS}`;
-
-/** Loaded as the gateway loads it (see captureLogs), so the functions see the same clock. */
-const linkingClock = async () => (await import('../../functions/src/app/linking/clock.js')).linkingClock;
 
 describe('linking: POST /api/me/accounts/google and GET /oauthCallback', function () {
   this.timeout(180_000);
@@ -34,32 +38,22 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   let other: TestUser;
 
   before(async () => {
-    stack = await testStack();
-    admin = await createUser(stack, { admin: true });
-    user = await createUser(stack);
-    other = await createUser(stack);
+    ({ stack, admin, user, other } = await suiteUsers());
   });
 
   beforeEach(async () => {
-    await resetFirestore(stack);
-    await control(stack).reset();
-    await registerClients(stack);
-    await saveSettings(stack, admin, {
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      allowedDomains: [],
-    });
+    await resetToConfiguredApp(stack, admin);
   });
 
   it('when no Client ID is configured, then 409 google_app_not_configured', async () => {
     await resetFirestore(stack);
-    const result = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    const result = await call('POST', '/api/me/accounts/google', { user });
     assert.equal(result.status, 409);
     assert.equal((result.json as { error: { code: string } }).error.code, 'google_app_not_configured');
   });
 
   it('when a user asks to link, then the URL asks Google for offline access, consent, the scopes, PKCE S256 and a signed state', async () => {
-    const result = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    const result = await call('POST', '/api/me/accounts/google', { user });
     assert.equal(result.status, 200);
     const url = new URL((result.json as { authorizationUrl: string }).authorizationUrl);
     assert.equal(`${url.origin}${url.pathname}`, `${stack.googleApiBaseUrl}/o/oauth2/v2/auth`);
@@ -79,8 +73,8 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   });
 
   it('when exactly one domain is allowed, then the URL carries it as hd', async () => {
-    await saveSettings(stack, admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
-    const result = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    await saveSettings(admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
+    const result = await call('POST', '/api/me/accounts/google', { user });
     assert.equal(
       new URL((result.json as { authorizationUrl: string }).authorizationUrl).searchParams.get('hd'),
       'corp.example',
@@ -88,10 +82,10 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   });
 
   it('when the user consents to everything, then the account is linked with all capabilities', async () => {
-    const { outcome } = await link(stack, user);
+    const { outcome } = await link(user);
     assert.equal(outcome.origin + outcome.pathname, `${stack.baseUrl}/app/`);
     assertOutcome(outcome, { link: 'ok' });
-    const [account, ...rest] = await accountsOf(stack, user);
+    const [account, ...rest] = await accountsOf(user);
     assert.equal(rest.length, 0);
     assert.ok(account);
     assert.deepEqual(Object.keys(account).sort(), [
@@ -111,19 +105,19 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
     assert.deepEqual(account.capabilities, { contacts: true, calendar: true });
     assert.ok(account.scopes.includes(CONTACTS) && account.scopes.includes(CALENDAR_EVENTS));
     assert.ok(!Number.isNaN(Date.parse(account.linkedAt)));
-    assert.deepEqual(await accountsOf(stack, other), [], 'other users see nothing');
+    assert.deepEqual(await accountsOf(other), [], 'other users see nothing');
   });
 
   it('when the same callback is replayed, then the second one is state_invalid and nothing changes', async () => {
-    const { callbackUrl, outcome } = await link(stack, user);
+    const { callbackUrl, outcome } = await link(user);
     assertOutcome(outcome, { link: 'ok' });
-    const [before] = await accountsOf(stack, user);
+    const [before] = await accountsOf(user);
     assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_invalid' });
-    assert.deepEqual(await accountsOf(stack, user), [before]);
+    assert.deepEqual(await accountsOf(user), [before]);
   });
 
   it('when the state is forged or missing, then state_invalid and no account', async () => {
-    const started = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    const started = await call('POST', '/api/me/accounts/google', { user });
     const callbackUrl = await followGoogle(
       new URL((started.json as { authorizationUrl: string }).authorizationUrl),
     );
@@ -136,32 +130,29 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
       tampered.searchParams.set('state', forged);
       assertOutcome(await followCallback(tampered), { link: 'error', code: 'state_invalid' });
     }
-    assert.deepEqual(await accountsOf(stack, user), []);
-    assert.deepEqual(await accountsOf(stack, other), []);
+    assert.deepEqual(await accountsOf(user), []);
+    assert.deepEqual(await accountsOf(other), []);
   });
 
   it('when the state was issued more than 10 minutes ago, then state_expired', async () => {
-    const clock = await linkingClock();
-    const realNow = clock.now;
-    clock.now = () => new Date(Date.now() - 11 * 60 * 1000);
+    const realNow = linkingClock.now;
+    linkingClock.now = () => new Date(Date.now() - 11 * 60 * 1000);
     let started: Awaited<ReturnType<typeof call>>;
     try {
-      started = await call(stack, 'POST', '/api/me/accounts/google', { user });
+      started = await call('POST', '/api/me/accounts/google', { user });
     } finally {
-      clock.now = realNow;
+      linkingClock.now = realNow;
     }
     const callbackUrl = await followGoogle(
       new URL((started.json as { authorizationUrl: string }).authorizationUrl),
     );
     assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_expired' });
-    assert.deepEqual(await accountsOf(stack, user), []);
+    assert.deepEqual(await accountsOf(user), []);
   });
 
   it("when a validly signed state names one user with another user's nonce, then state_invalid", async () => {
     // Sign with the deployment's real key, as only a leak could: the nonce binding must still hold.
-    const { currentKey } = await import('../../functions/src/adapters/secrets/encryptionKeys.js');
-    const { signState } = await import('../../functions/src/core/crypto/oauthState.js');
-    const started = await call(stack, 'POST', '/api/me/accounts/google', { user });
+    const started = await call('POST', '/api/me/accounts/google', { user });
     const callbackUrl = await followGoogle(
       new URL((started.json as { authorizationUrl: string }).authorizationUrl),
     );
@@ -176,57 +167,55 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
       signState({ uid: other.uid, nonce: claims.nonce, iat: Date.now() }, await currentKey()),
     );
     assertOutcome(await followCallback(crossed), { link: 'error', code: 'state_invalid' });
-    assert.deepEqual(await accountsOf(stack, other), []);
-    assert.deepEqual(await accountsOf(stack, user), []);
+    assert.deepEqual(await accountsOf(other), []);
+    assert.deepEqual(await accountsOf(user), []);
   });
 
   it('when the user denies consent, then access_denied and nothing is stored', async () => {
     await control(stack).queueConsent({ action: 'deny' });
-    const { outcome, callbackUrl } = await link(stack, user);
+    const { outcome, callbackUrl } = await link(user);
     assert.equal(callbackUrl.searchParams.get('error'), 'access_denied');
     assertOutcome(outcome, { link: 'error', code: 'access_denied' });
-    assert.deepEqual(await accountsOf(stack, user), []);
+    assert.deepEqual(await accountsOf(user), []);
   });
 
   it('when only contacts is granted, then the account is linked for contacts and the outcome names the missing scope', async () => {
     await control(stack).queueConsent({ action: 'grant', scopes: [CONTACTS] });
-    const { outcome } = await link(stack, user);
+    const { outcome } = await link(user);
     assertOutcome(outcome, { link: 'ok', missing: CALENDAR_EVENTS });
-    const [account] = await accountsOf(stack, user);
+    const [account] = await accountsOf(user);
     assert.deepEqual(account?.capabilities, { contacts: true, calendar: false });
     assert.deepEqual(account?.missing, [CALENDAR_EVENTS]);
   });
 
   it('when neither contacts nor calendar is granted, then missing_scopes, nothing stored and the grant revoked', async () => {
     await control(stack).queueConsent({ action: 'grant', scopes: [] });
-    const { outcome } = await link(stack, user);
+    const { outcome } = await link(user);
     assertOutcome(outcome, { link: 'error', code: 'missing_scopes' });
-    assert.deepEqual(await accountsOf(stack, user), []);
+    assert.deepEqual(await accountsOf(user), []);
     assert.ok((await grants(stack)).every((grant) => grant.revoked));
   });
 
   it('when the Google account is outside the allowed domains, then domain_not_allowed and nothing stored', async () => {
-    await saveSettings(stack, admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
-    await control(stack).createAccount({ email: 'someone@elsewhere.example', hd: 'elsewhere.example' });
-    await control(stack).queueConsent({ action: 'grant', email: 'someone@elsewhere.example' });
-    assertOutcome((await link(stack, user)).outcome, { link: 'error', code: 'domain_not_allowed' });
-    assert.deepEqual(await accountsOf(stack, user), []);
+    await saveSettings(admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
+    await nextConsentBy(stack, 'someone@elsewhere.example', 'elsewhere.example');
+    assertOutcome((await link(user)).outcome, { link: 'error', code: 'domain_not_allowed' });
+    assert.deepEqual(await accountsOf(user), []);
     assert.ok((await grants(stack)).every((grant) => grant.revoked));
   });
 
   it('when the Google account is in an allowed domain (hd claim), then it is linked', async () => {
-    await saveSettings(stack, admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
-    await control(stack).createAccount({ email: 'seller@corp.example', hd: 'corp.example' });
-    await control(stack).queueConsent({ action: 'grant', email: 'seller@corp.example' });
-    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
-    assert.equal((await accountsOf(stack, user))[0]?.email, 'seller@corp.example');
+    await saveSettings(admin, { clientId: CLIENT_ID, allowedDomains: ['corp.example'] });
+    await nextConsentBy(stack, 'seller@corp.example', 'corp.example');
+    assertOutcome((await link(user)).outcome, { link: 'ok' });
+    assert.equal((await accountsOf(user))[0]?.email, 'seller@corp.example');
   });
 
   it('when the user links the same Google account again, then it stays one account with the same id', async () => {
-    await link(stack, user);
-    const [first] = await accountsOf(stack, user);
-    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
-    const accounts = await accountsOf(stack, user);
+    await link(user);
+    const [first] = await accountsOf(user);
+    assertOutcome((await link(user)).outcome, { link: 'ok' });
+    const accounts = await accountsOf(user);
     assert.equal(accounts.length, 1);
     assert.equal(accounts[0]?.id, first?.id);
     assert.ok(
@@ -236,11 +225,10 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   });
 
   it('when the user links another Google account, then it replaces the first, whose grant is revoked', async () => {
-    await link(stack, user);
-    await control(stack).createAccount({ email: 'second@example.com' });
-    await control(stack).queueConsent({ action: 'grant', email: 'second@example.com' });
-    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
-    const accounts = await accountsOf(stack, user);
+    await link(user);
+    await nextConsentBy(stack, 'second@example.com');
+    assertOutcome((await link(user)).outcome, { link: 'ok' });
+    const accounts = await accountsOf(user);
     assert.deepEqual(
       accounts.map((a) => a.email),
       ['second@example.com'],
@@ -251,12 +239,11 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   });
 
   it("when a Google account with another address is linked, then the user's own CRM contact carries that address", async () => {
-    await control(stack).createAccount({ email: 'Work.Address@corp.example', hd: 'corp.example' });
-    await control(stack).queueConsent({ action: 'grant', email: 'Work.Address@corp.example' });
-    assertOutcome((await link(stack, user)).outcome, { link: 'ok' });
-    const me = await call(stack, 'GET', '/api/me', { user });
+    await nextConsentBy(stack, 'Work.Address@corp.example', 'corp.example');
+    assertOutcome((await link(user)).outcome, { link: 'ok' });
+    const me = await call('GET', '/api/me', { user });
     const contactId = (me.json as { contactId: string }).contactId;
-    const contact = await call(stack, 'GET', `/api/contacts/${contactId}`, { user });
+    const contact = await call('GET', `/api/contacts/${contactId}`, { user });
     assert.equal(contact.status, 200, contact.text);
     const addresses = (contact.json as { emails: { address: string }[] }).emails.map((e) =>
       e.address.toLowerCase(),
@@ -266,18 +253,16 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   });
 
   it('when accounts are linked, then neither the client secret nor a refresh token is in Firestore, a log line or a response', async () => {
-    const logs = await captureLogs();
+    const logs = captureLogs();
     try {
       responseTexts.length = 0;
-      await link(stack, user);
+      await link(user);
       await control(stack).queueConsent({ action: 'grant', scopes: [CALENDAR_EVENTS] });
-      await link(stack, other);
-      await accountsOf(stack, user);
-      await accountsOf(stack, other);
-      await call(stack, 'GET', '/settings/google', { user: admin });
+      await link(other);
+      await accountsOf(user);
+      await accountsOf(other);
+      await call('GET', '/settings/google', { user: admin });
 
-      const { listAccounts } = await import('../../functions/src/adapters/firestore/accounts.js');
-      const { openRefreshToken } = await import('../../functions/src/app/accounts/tokenVault.js');
       const secrets = [CLIENT_SECRET];
       for (const someone of [user, other]) {
         const [stored] = await listAccounts(someone.uid);

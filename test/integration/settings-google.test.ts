@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
-import { createUser, type TestUser } from '../support/users.js';
+import { resetFirestore, type TestStack } from '../support/stack.js';
+import type { TestUser } from '../support/users.js';
 import {
   allFirestoreText,
   CLIENT_ID,
@@ -11,6 +11,7 @@ import {
   OTHER_CLIENT_ID,
   saveSettings,
   secretVersions,
+  suiteUsers,
 } from './linking-support.js';
 
 interface ErrorJson {
@@ -24,9 +25,7 @@ describe('settings: GET|PUT /settings/google', function () {
   let user: TestUser;
 
   before(async () => {
-    stack = await testStack();
-    admin = await createUser(stack, { admin: true });
-    user = await createUser(stack);
+    ({ stack, admin, user } = await suiteUsers());
   });
 
   beforeEach(async () => {
@@ -34,10 +33,10 @@ describe('settings: GET|PUT /settings/google', function () {
   });
 
   it('when a non-administrator reads or writes the settings, then 403 permission_denied', async () => {
-    const read = await call(stack, 'GET', '/settings/google', { user });
+    const read = await call('GET', '/settings/google', { user });
     assert.equal(read.status, 403);
     assert.equal((read.json as ErrorJson).error.code, 'permission_denied');
-    const write = await call(stack, 'PUT', '/settings/google', {
+    const write = await call('PUT', '/settings/google', {
       user,
       body: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, useSharedApp: false, allowedDomains: [] },
     });
@@ -46,7 +45,7 @@ describe('settings: GET|PUT /settings/google', function () {
 
   it('when nothing was saved yet, then GET shows no client id, no secret, own app and the initial domains', async () => {
     await disableAllVersions(stack, 'oauth-client-secret');
-    const read = await call(stack, 'GET', '/settings/google', { user: admin });
+    const read = await call('GET', '/settings/google', { user: admin });
     assert.equal(read.status, 200, read.text);
     assert.deepEqual(read.json, {
       clientId: null,
@@ -57,9 +56,9 @@ describe('settings: GET|PUT /settings/google', function () {
   });
 
   it('when the administrator saves the keys, then the secret goes to Secret Manager only and GET says it is set', async () => {
-    const logs = await captureLogs();
+    const logs = captureLogs();
     try {
-      const saved = await saveSettings(stack, admin, {
+      const saved = await saveSettings(admin, {
         clientId: ` ${CLIENT_ID} `,
         clientSecret: CLIENT_SECRET,
         useSharedApp: false,
@@ -72,7 +71,7 @@ describe('settings: GET|PUT /settings/google', function () {
         allowedDomains: ['corp.example', 'sub.corp.example'],
       };
       assert.deepEqual(saved.json, expected);
-      const read = await call(stack, 'GET', '/settings/google', { user: admin });
+      const read = await call('GET', '/settings/google', { user: admin });
       assert.deepEqual(read.json, expected);
       assert.ok(!saved.text.includes(CLIENT_SECRET) && !read.text.includes(CLIENT_SECRET));
 
@@ -89,12 +88,12 @@ describe('settings: GET|PUT /settings/google', function () {
   });
 
   it('when the secret is left out, then the stored secret is kept and the other settings change', async () => {
-    await saveSettings(stack, admin, {
+    await saveSettings(admin, {
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       useSharedApp: false,
     });
-    const saved = await saveSettings(stack, admin, {
+    const saved = await saveSettings(admin, {
       clientId: CLIENT_ID,
       useSharedApp: false,
       allowedDomains: [],
@@ -105,7 +104,7 @@ describe('settings: GET|PUT /settings/google', function () {
 
   it('when the Client ID is malformed, then 400 invalid_argument names the field', async () => {
     for (const clientId of ['abc', '12345.apps.googleusercontent.com', `${CLIENT_ID}.evil.example`, 42]) {
-      const result = await call(stack, 'PUT', '/settings/google', {
+      const result = await call('PUT', '/settings/google', {
         user: admin,
         body: { clientId, clientSecret: CLIENT_SECRET, useSharedApp: false, allowedDomains: [] },
       });
@@ -133,7 +132,7 @@ describe('settings: GET|PUT /settings/google', function () {
       [[CLIENT_ID], 'body'],
     ];
     for (const [body, field] of cases) {
-      const result = await call(stack, 'PUT', '/settings/google', { user: admin, body });
+      const result = await call('PUT', '/settings/google', { user: admin, body });
       assert.equal(result.status, 400, JSON.stringify(body));
       const error = (result.json as ErrorJson).error;
       assert.equal(error.code, 'invalid_argument');
@@ -143,7 +142,7 @@ describe('settings: GET|PUT /settings/google', function () {
   });
 
   it('when the shared app is chosen but the deployment has none, then 400 explains it', async () => {
-    const result = await call(stack, 'PUT', '/settings/google', {
+    const result = await call('PUT', '/settings/google', {
       user: admin,
       body: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, useSharedApp: true, allowedDomains: [] },
     });
@@ -153,12 +152,12 @@ describe('settings: GET|PUT /settings/google', function () {
   });
 
   it('when the Client ID changes without a new secret, then 400 asks for the secret', async () => {
-    await saveSettings(stack, admin, {
+    await saveSettings(admin, {
       clientId: CLIENT_ID,
       clientSecret: CLIENT_SECRET,
       useSharedApp: false,
     });
-    const result = await call(stack, 'PUT', '/settings/google', {
+    const result = await call('PUT', '/settings/google', {
       user: admin,
       body: { clientId: OTHER_CLIENT_ID, useSharedApp: false },
     });
@@ -167,8 +166,8 @@ describe('settings: GET|PUT /settings/google', function () {
   });
 
   it('when the settings function is called with its own prefix repeated or an unknown path, then the router answers', async () => {
-    assert.equal((await call(stack, 'GET', '/settings/settings/google', { user: admin })).status, 200);
-    assert.equal((await call(stack, 'GET', '/settings/nothing', { user: admin })).status, 404);
-    assert.equal((await call(stack, 'DELETE', '/settings/google', { user: admin })).status, 405);
+    assert.equal((await call('GET', '/settings/settings/google', { user: admin })).status, 200);
+    assert.equal((await call('GET', '/settings/nothing', { user: admin })).status, 404);
+    assert.equal((await call('DELETE', '/settings/google', { user: admin })).status, 405);
   });
 });
