@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { type Caller, verifyIdToken } from '../adapters/auth/firebaseAuth.js';
+import type { Caller } from '../adapters/auth/firebaseAuth.js';
 import { config } from '../config.js';
 import { AppError, toAppError } from '../errors.js';
 import { log, traceFromHeaders, withTrace } from '../logging.js';
@@ -42,6 +42,8 @@ async function authenticate(req: Request, access: Access): Promise<Caller | unde
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1])
     throw new AppError('unauthenticated', 'Sign in first: send Authorization: Bearer <ID token>.');
+  // Loaded on first use: functions that serve only public routes never load firebase-admin.
+  const { verifyIdToken } = await import('../adapters/auth/firebaseAuth.js');
   const caller = await verifyIdToken(match[1]);
   if (!caller) throw new AppError('unauthenticated', 'The ID token is invalid or expired; sign in again.');
   if (access === 'admin' && !caller.admin) {
