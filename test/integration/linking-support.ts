@@ -220,3 +220,36 @@ export async function secretVersions(stack: TestStack, secretId: string) {
     };
   });
 }
+
+/** Asks for the authorization URL as `user` and plays Google's consent: the callback URL, not yet followed. */
+export async function startLink(user: TestUser): Promise<URL> {
+  const started = await call('POST', '/api/me/accounts/google', { user });
+  assert.equal(started.status, 200, started.text);
+  return followGoogle(new URL((started.json as { authorizationUrl: string }).authorizationUrl));
+}
+
+/** The machine code of an error envelope (`{error: {code}}`), or undefined. */
+export function errorCode(result: CallResult): string | undefined {
+  return (result.json as { error?: { code?: string } } | undefined)?.error?.code;
+}
+
+/** The Google emulator's log of one API method: how many calls, and how many an injected fault answered. */
+export async function callsOf(
+  stack: TestStack,
+  apiMethod: string,
+): Promise<{ total: number; faulted: number }> {
+  const { entries = [] } = await control(stack).requests({ entries: true });
+  const mine = entries.filter((entry) => entry.apiMethod === apiMethod);
+  return { total: mine.length, faulted: mine.filter((entry) => entry.faultId !== undefined).length };
+}
+
+/** Deletes a secret with all its versions, as an administrator could with gcloud (absent already is fine). */
+export async function deleteSecret(stack: TestStack, secretId: string): Promise<void> {
+  await withSecret(stack, secretId, async (client, name) => {
+    try {
+      await client.deleteSecret({ name });
+    } catch (error) {
+      if (!String((error as Error).message).includes('NOT_FOUND')) throw error;
+    }
+  });
+}
