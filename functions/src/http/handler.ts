@@ -87,8 +87,10 @@ export function sendResult(res: Response, result: HttpResult): void {
 
 export function sendError(res: Response, error: unknown): void {
   const appError = toAppError(error);
-  if (appError.status >= 500)
-    log.error('request failed', { code: appError.code, error: appError.cause ?? appError });
+  const fields = { code: appError.code, error: appError.cause ?? appError };
+  // `unavailable` is an expected, retryable outage of a dependency (Google, Secret Manager): a warning.
+  if (appError.code === 'unavailable') log.warn('request failed', fields);
+  else if (appError.status >= 500) log.error('request failed', fields);
   if (res.headersSent) return;
   res.status(appError.status).json(appError.toBody());
 }
