@@ -111,4 +111,62 @@ describe('HTTP functions behind the gateway (identity and errors)', function () 
     assert.equal(status, 404);
     assertEnvelope(json, 'not_found');
   });
+
+  it('when a malformed JSON body is also larger than 1 MiB, then 413, not 400', async () => {
+    const { status, json } = await callApi('POST', '/api/contacts', {
+      token: user.idToken,
+      headers: { 'content-type': 'application/json' },
+      rawBody: `{"notes": "${'x'.repeat(1024 * 1024 + 10)}`,
+    });
+    assert.equal(status, 413);
+    assertEnvelope(json, 'payload_too_large');
+  });
+
+  it('when the path has malformed percent-encoding, then 400 invalid_argument, not 500', async () => {
+    for (const token of [undefined, user.idToken]) {
+      const { status, json } = await callApi('GET', '/api/contacts/%E0%A4%A', { token });
+      assert.equal(status, 400);
+      assertEnvelope(json, 'invalid_argument');
+    }
+  });
+
+  it('when a compressed body is corrupt, then 400 invalid_argument, not 500', async () => {
+    const { status, json } = await callApi('POST', '/api/contacts', {
+      token: user.idToken,
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      rawBody: '{}',
+    });
+    assert.equal(status, 400);
+    assertEnvelope(json, 'invalid_argument');
+  });
+
+  it('when a PATCH is sent as application/merge-patch+json (RFC 7396), then it applies; other methods refuse it', async () => {
+    const created = await callApi('POST', '/api/contacts', {
+      token: user.idToken,
+      body: { givenName: 'Merge' },
+    });
+    assert.equal(created.status, 201);
+    const patched = await callApi('PATCH', `/api/contacts/${created.json.id}`, {
+      token: user.idToken,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      rawBody: JSON.stringify({ notes: 'patched', givenName: null, familyName: 'Patch' }),
+    });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.json.notes, 'patched');
+    assert.equal(patched.json.givenName, undefined);
+    const malformed = await callApi('PATCH', `/api/contacts/${created.json.id}`, {
+      token: user.idToken,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      rawBody: '{"notes": ',
+    });
+    assert.equal(malformed.status, 400);
+    assertEnvelope(malformed.json, 'invalid_argument');
+    const post = await callApi('POST', '/api/contacts', {
+      token: user.idToken,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      rawBody: JSON.stringify({ givenName: 'Nope' }),
+    });
+    assert.equal(post.status, 415);
+    assertEnvelope(post.json, 'unsupported_media_type');
+  });
 });

@@ -1,5 +1,6 @@
 import express from 'express';
 import { AppError } from '../errors.js';
+import { MAX_BODY_BYTES } from './limits.js';
 
 /**
  * The Functions Framework parses bodies with body-parser before our handler runs, and sends its own
@@ -9,19 +10,40 @@ import { AppError } from '../errors.js';
  * Imported once by the entry module; it changes nothing for requests that parse.
  */
 
-interface BodyParserError extends Error {
+interface RequestReadError extends Error {
   type?: string;
   status?: number;
+  /** body-parser keeps the raw text of a body it could not parse. */
+  body?: unknown;
 }
 
-function envelopeFor(error: BodyParserError): AppError {
+/**
+ * Failures of reading the request before our code runs: body-parser's (by `type`) and Express's own
+ * (a malformed percent-encoding in the path, a corrupt compressed body: by their 4xx `status`).
+ */
+function envelopeFor(error: RequestReadError): AppError {
   switch (error.type) {
     case 'entity.parse.failed':
-      return new AppError('invalid_argument', 'The request body is not valid JSON.');
+      // Parsing runs before the size check, so an oversize body that is also malformed lands here.
+      if (typeof error.body === 'string' && Buffer.byteLength(error.body) > MAX_BODY_BYTES) {
+        return new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+      }
+      return new AppError('invalid_argument', 'The request body must be a JSON object or array.');
     case 'entity.too.large':
-      return new AppError('payload_too_large', 'The request body is too large.');
+      return new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
     case 'encoding.unsupported':
     case 'charset.unsupported':
+      return new AppError('unsupported_media_type', 'The request body uses an unsupported encoding.');
+  }
+  switch (error.status) {
+    case 400:
+      return new AppError(
+        'invalid_argument',
+        'The request could not be read (malformed URL or body encoding).',
+      );
+    case 413:
+      return new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+    case 415:
       return new AppError('unsupported_media_type', 'The request body uses an unsupported encoding.');
     default:
       return new AppError('internal', 'An internal error occurred.');
@@ -41,7 +63,7 @@ export function installFrameworkErrorEnvelope(): void {
       ((error?: unknown) => {
         if (res.headersSent) return;
         const appError = error
-          ? envelopeFor(error as BodyParserError)
+          ? envelopeFor(error as RequestReadError)
           : new AppError('not_found', `No route for ${req.method} ${req.url}.`);
         res.status(appError.status).json(appError.toBody());
       });

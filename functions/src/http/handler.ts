@@ -3,14 +3,13 @@ import type { Caller } from '../adapters/auth/firebaseAuth.js';
 import { config } from '../config.js';
 import { AppError, toAppError } from '../errors.js';
 import { log, traceFromHeaders, withTrace } from '../logging.js';
+import { MAX_BODY_BYTES } from './limits.js';
 import { type HttpResult, type Route, Router } from './router.js';
 
 /**
  * Builds the request handler of one HTTP function: trace context, authentication before routing,
  * body checks, routing, and the uniform error envelope (SPEC §4.3) for every failure.
  */
-
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 export type Access = 'public' | 'user' | 'admin';
 
@@ -52,16 +51,24 @@ async function authenticate(req: Request, access: Access): Promise<Caller | unde
   return caller;
 }
 
-function readBody(req: Request): unknown {
-  const raw = (req as Request & { rawBody?: Buffer }).rawBody;
+function readBody(req: Request, raw: Buffer | undefined): unknown {
   if (raw && raw.length > MAX_BODY_BYTES) {
     throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
   }
   if (!BODY_METHODS.has(req.method) || !raw || raw.length === 0) return undefined;
-  if (!req.is('application/json')) {
-    throw new AppError('unsupported_media_type', 'Send the body as JSON (Content-Type: application/json).');
+  if (req.is('application/json')) return req.body;
+  // RFC 7396's own media type for a merge patch; the framework leaves it unparsed (a Buffer).
+  if (req.method === 'PATCH' && req.is('application/merge-patch+json')) {
+    try {
+      return JSON.parse(raw.toString('utf8')) as unknown;
+    } catch {
+      throw new AppError('invalid_argument', 'The request body must be a JSON object or array.');
+    }
   }
-  return req.body;
+  throw new AppError(
+    'unsupported_media_type',
+    'Send the body as JSON (Content-Type: application/json, or application/merge-patch+json for PATCH).',
+  );
 }
 
 function readIfMatch(req: Request): number | undefined {
@@ -103,7 +110,7 @@ export function createHttpFunction<Context extends RequestContext>(spec: HttpFun
       try {
         const caller = await authenticate(req, spec.access);
         const { route, params } = router.match(req.method, req.originalUrl ?? req.url);
-        const body = readBody(req);
+        const body = readBody(req, (req as Request & { rawBody?: Buffer }).rawBody);
         const context = {
           req,
           body,

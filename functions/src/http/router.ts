@@ -68,11 +68,22 @@ export class Router<Context> {
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, index) => {
-        params[name] = decodeURIComponent(found[index + 1] ?? '');
+        params[name] = decodePathSegment(found[index + 1] ?? '');
       });
       return { route, params };
     }
     if (pathExists) throw new AppError('method_not_allowed', `${method} is not allowed on ${path}.`);
     throw new AppError('not_found', `No route for ${method} ${path}.`);
+  }
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError(
+      'invalid_argument',
+      `The URL path segment "${segment}" is not valid percent-encoding.`,
+    );
   }
 }
