@@ -12,6 +12,24 @@ const SORT_ORDERS = [
   'LAST_NAME_ASCENDING',
 ];
 
+/** ReadSourceType values ([DISCO-people]); the default is CONTACT + PROFILE. */
+const READ_SOURCE_TYPES = [
+  'READ_SOURCE_TYPE_UNSPECIFIED',
+  'READ_SOURCE_TYPE_PROFILE',
+  'READ_SOURCE_TYPE_CONTACT',
+  'READ_SOURCE_TYPE_DOMAIN_CONTACT',
+  'READ_SOURCE_TYPE_OTHER_CONTACT',
+];
+const DEFAULT_SOURCES = ['READ_SOURCE_TYPE_CONTACT', 'READ_SOURCE_TYPE_PROFILE'];
+
+/** Validates `sources` and returns it as a sorted set, absent = the documented default. */
+export function normalizeSources(values: string[]): string[] {
+  for (const v of values) {
+    if (!READ_SOURCE_TYPES.includes(v)) throw invalidArgument(`Invalid value at 'sources': "${v}"`);
+  }
+  return [...new Set(values.length > 0 ? values : DEFAULT_SOURCES)].sort();
+}
+
 const nameOf = (rec: ContactRecord, key: string) => {
   const v = rec.fields.names?.[0]?.[key];
   return typeof v === 'string' ? v.toLowerCase() : '\uffff';
@@ -39,19 +57,30 @@ export function listConnections(ctx: ApiContext): EmuResponse {
   const mask = requirePersonFields(q.get('personFields'));
   const sortOrder = q.get('sortOrder') ?? 'LAST_MODIFIED_ASCENDING';
   if (!SORT_ORDERS.includes(sortOrder)) throw invalidArgument(`Invalid value for sortOrder: ${sortOrder}`);
-  const sources = q.getAll('sources').sort();
-  const paramsKey = JSON.stringify([[...mask].sort(), sources, sortOrder]);
+  const sources = normalizeSources(q.getAll('sources'));
+  const pageSize = parsePageSize(q.get('pageSize'), 100);
+  const requestSyncToken = q.get('requestSyncToken') === 'true';
+  // "When paginating [syncing], all other parameters provided to people.connections.list must match
+  // the first call that provided the page [sync] token" ([DISCO-people]): every parameter except the
+  // tokens, normalized (defaults filled in, repeated values as a set).
+  const paramsKey = JSON.stringify({
+    personFields: [...mask].sort(),
+    sources,
+    sortOrder,
+    pageSize,
+    requestSyncToken,
+  });
   const account = ctx.state.peopleFor(ctx.email);
   const result = listChanges({
     kind: 'c',
     email: ctx.email,
     account,
-    records: account.contacts.values(),
+    records: account.contacts,
     paramsKey,
-    pageSize: parsePageSize(q.get('pageSize'), 100),
+    pageSize,
     pageToken: q.get('pageToken'),
     syncToken: q.get('syncToken'),
-    requestSyncToken: q.get('requestSyncToken') === 'true',
+    requestSyncToken,
     nowMs: ctx.state.now().getTime(),
     sort: sorter(sortOrder),
   });

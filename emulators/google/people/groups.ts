@@ -71,7 +71,7 @@ export const groupRoutes: ApiRoute[] = [
         kind: 'g',
         email: ctx.email,
         account,
-        records: account.groups.values(),
+        records: account.groups,
         paramsKey: JSON.stringify([...mask].sort()),
         pageSize: parsePageSize(q.get('pageSize'), 30),
         pageToken: q.get('pageToken'),

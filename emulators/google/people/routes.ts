@@ -1,9 +1,10 @@
 import type { ApiContext, ApiRoute } from '../api.js';
-import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import { ApiError, failedPrecondition, googleError, invalidArgument, notFound } from '../errors.js';
 import { asObject, type EmuResponse, json } from '../http.js';
 import { SCOPES } from '../oauth/scopes.js';
 import { listConnections } from './connections.js';
 import {
+  type FieldItems,
   incomingFields,
   incomingGroupIds,
   PERSON_FIELDS,
@@ -77,12 +78,88 @@ function checkEtag(rec: ContactRecord, person: PersonJson): void {
   }
 }
 
-function applyUpdate(account: PeopleAccount, rec: ContactRecord, person: PersonJson, mask: Set<string>) {
-  const fields: Record<string, ReturnType<typeof incomingFields>[string] | undefined> = {};
+interface PreparedUpdate {
+  rec: ContactRecord;
+  fields: Record<string, FieldItems | undefined>;
+  groups?: string[];
+}
+
+/** Validates an update of `rec` completely (etag, fields, memberships) without changing anything. */
+function prepareUpdate(
+  account: PeopleAccount,
+  rec: ContactRecord,
+  person: PersonJson,
+  mask: Set<string>,
+): PreparedUpdate {
+  checkEtag(rec, person);
+  const fields: Record<string, FieldItems | undefined> = {};
   const given = incomingFields(person, mask);
   for (const f of mask) if (f !== 'memberships') fields[f] = given[f];
   const groups = mask.has('memberships') ? (incomingGroupIds(person) ?? []) : undefined;
-  account.updateContact(rec, fields, groups);
+  if (groups) account.checkMemberships(rec, groups);
+  return groups ? { rec, fields, groups } : { rec, fields };
+}
+
+const applyUpdate = (account: PeopleAccount, u: PreparedUpdate) =>
+  account.updateContact(u.rec, u.fields, u.groups);
+
+/** google.rpc.Code numbers of the statuses the People routes answer with. */
+const RPC_CODES: Record<string, number> = {
+  INVALID_ARGUMENT: 3,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  FAILED_PRECONDITION: 9,
+};
+
+interface ItemError {
+  key: string;
+  code: number;
+  status: string;
+  message: string;
+}
+
+/**
+ * Runs `check` for every item of a batch and collects the errors per item (key = index or resource
+ * name), so that a batch is validated completely before anything is written.
+ */
+function checkAll<I, R>(items: [string, I][], check: (item: I) => R): { ok: R[]; errors: ItemError[] } {
+  const ok: R[] = [];
+  const errors: ItemError[] = [];
+  for (const [key, item] of items) {
+    try {
+      ok.push(check(item));
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      const err = (e.body as { error?: Partial<ItemError> }).error ?? {};
+      errors.push({
+        key,
+        code: err.code ?? e.status,
+        status: err.status ?? 'INVALID_ARGUMENT',
+        message: err.message ?? 'Invalid contact.',
+      });
+    }
+  }
+  return { ok, errors };
+}
+
+/**
+ * A failed batch: the first item's error at the top level, plus a details entry with every item's
+ * error (`BatchCreateContactsErrorDetails` / `BatchUpdateContactsErrorDetails` are named by
+ * [DISCO-people]; their field layout is unconfirmed).
+ */
+function batchError(type: string, errors: ItemError[]): ApiError {
+  const first = errors[0] as ItemError;
+  const contactErrors = Object.fromEntries(
+    errors.map((e) => [e.key, { code: RPC_CODES[e.status] ?? 2, message: e.message }]),
+  );
+  return googleError(first.code, first.status, first.message, [
+    { '@type': `type.googleapis.com/google.people.v1.${type}`, contactErrors },
+  ]);
+}
+
+/** `readMask` of the batch mutate methods: empty or absent ⇒ no data in the response ([DISCO-people]). */
+function readMaskOf(value: unknown): Set<string> {
+  return parseMask(typeof value === 'string' ? value : '', PERSON_FIELDS, 'readMask');
 }
 
 function requireUpdateMask(value: unknown, param: string): Set<string> {
@@ -157,17 +234,25 @@ export const peopleRoutes: ApiRoute[] = [
     handle(ctx) {
       const body = asObject(ctx.req.body);
       const contacts = Array.isArray(body.contacts) ? (body.contacts as unknown[]) : [];
+      if (contacts.length === 0) throw invalidArgument('contacts must contain at least one contact.');
       if (contacts.length > MAX_BATCH_CREATE) tooMany('contacts', MAX_BATCH_CREATE);
-      const mask = parseMask(body.readMask as string | undefined, PERSON_FIELDS, 'readMask');
+      const mask = readMaskOf(body.readMask);
       const account = acct(ctx);
-      const prepared = contacts.map((c) => {
-        const person = asObject(asObject(c).contactPerson);
-        return { fields: incomingFields(person), groups: incomingGroupIds(person) };
-      });
-      const createdPeople = prepared.map((p) =>
-        personResponse(renderPerson(account.createContact(p.fields, p.groups), mask)),
+      // All contacts are validated before any is created: a failed batch creates nothing.
+      const { ok, errors } = checkAll(
+        contacts.map((c, i): [string, unknown] => [String(i), c]),
+        (c) => {
+          const person = asObject(asObject(c).contactPerson);
+          const fields = incomingFields(person);
+          const groups = incomingGroupIds(person) ?? [];
+          account.checkNewMemberships(groups);
+          return { fields, groups };
+        },
       );
-      return json({ createdPeople });
+      if (errors.length > 0) throw batchError('BatchCreateContactsErrorDetails', errors);
+      const created = ok.map((p) => account.createContact(p.fields, p.groups));
+      if (mask.size === 0) return json({});
+      return json({ createdPeople: created.map((rec) => personResponse(renderPerson(rec, mask))) });
     },
   },
   {
@@ -181,20 +266,23 @@ export const peopleRoutes: ApiRoute[] = [
       const entries = Object.entries(contacts);
       if (entries.length > MAX_BATCH_UPDATE) tooMany('contacts', MAX_BATCH_UPDATE);
       const updateMask = requireUpdateMask(body.updateMask, 'updateMask');
-      const readMask = parseMask(body.readMask as string | undefined, PERSON_FIELDS, 'readMask');
+      const readMask = readMaskOf(body.readMask);
       const account = acct(ctx);
-      const checked = entries.map(([rn, p]) => {
-        const rec = account.liveContact(contactId(rn));
-        const person = asObject(p);
-        checkEtag(rec, person);
-        incomingFields(person, updateMask); // validate all before changing anything
-        return { rn, rec, person };
-      });
+      // Every item is validated before any is applied: a failed batch changes nothing.
+      const { ok, errors } = checkAll(
+        entries.map(([rn, p]): [string, [string, unknown]] => [rn, [rn, p]]),
+        ([rn, p]) => ({
+          rn,
+          update: prepareUpdate(account, account.liveContact(contactId(rn)), asObject(p), updateMask),
+        }),
+      );
+      if (errors.length > 0) throw batchError('BatchUpdateContactsErrorDetails', errors);
       const updateResult: Record<string, unknown> = {};
-      for (const { rn, rec, person } of checked) {
-        applyUpdate(account, rec, person, updateMask);
-        updateResult[rn] = personResponse(renderPerson(rec, readMask), rn);
+      for (const { rn, update } of ok) {
+        applyUpdate(account, update);
+        updateResult[rn] = personResponse(renderPerson(update.rec, readMask), rn);
       }
+      if (readMask.size === 0) return json({});
       return json({ updateResult });
     },
   },
@@ -224,9 +312,7 @@ export const peopleRoutes: ApiRoute[] = [
       const mask = returnMask(ctx.req.query.get('personFields'));
       const account = acct(ctx);
       const rec = account.liveContact(ctx.match[1] ?? '');
-      const person = asObject(ctx.req.body);
-      checkEtag(rec, person);
-      applyUpdate(account, rec, person, updateMask);
+      applyUpdate(account, prepareUpdate(account, rec, asObject(ctx.req.body), updateMask));
       return json(renderPerson(rec, mask));
     },
   },

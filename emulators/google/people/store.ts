@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { googleError, invalidArgument, notFound } from '../errors.js';
+import type { ListingSnapshot } from './listing.js';
 import type { FieldItems } from './person.js';
 
 export interface ContactRecord {
@@ -54,6 +55,8 @@ export class PeopleAccount {
   seq = 0;
   /** Sync and page tokens carry this generation; the control API bumps it to expire them all. */
   syncTokenGeneration = 0;
+  /** Snapshots of paged listings, by the id their page tokens carry (see listing.ts). */
+  readonly listings = new Map<string, ListingSnapshot>();
   private idCounter = 0;
 
   constructor(private readonly now: () => Date) {
@@ -89,7 +92,13 @@ export class PeopleAccount {
     return rec;
   }
 
+  /** Checks the extra groups of a new contact (it joins `myContacts` anyway). */
+  checkNewMemberships(groupIds: string[]): void {
+    for (const gid of groupIds) this.checkAddable(gid);
+  }
+
   createContact(fields: Record<string, FieldItems>, groupIds: string[] = []): ContactRecord {
+    this.checkNewMemberships(groupIds);
     const n = ++this.idCounter;
     const id = `c${(BigInt(Date.now()) * 1000n + BigInt(n)).toString().padStart(19, '0')}`;
     const now = this.now();
@@ -105,7 +114,6 @@ export class PeopleAccount {
       changeSeq: 0,
       deleted: false,
     };
-    for (const gid of groupIds) this.checkAddable(gid);
     for (const gid of groupIds) rec.groups.add(gid);
     this.contacts.set(id, rec);
     this.touch(rec);
@@ -113,17 +121,28 @@ export class PeopleAccount {
     return rec;
   }
 
-  /** Replaces the given fields (absent/empty = cleared) and optionally the group memberships. */
+  /**
+   * Checks a membership update without changing anything: a contact keeps at least one contact
+   * group, and only existing user groups or `myContacts`/`starred` can be added ([DISCO-people]).
+   */
+  checkMemberships(rec: ContactRecord, groupIds: string[]): void {
+    if (groupIds.length === 0) {
+      throw invalidArgument('Contact must have at least one contact group membership.');
+    }
+    for (const gid of groupIds) if (!rec.groups.has(gid)) this.checkAddable(gid);
+  }
+
+  /**
+   * Replaces the given fields (absent/empty = cleared) and optionally the group memberships.
+   * Validates first: on error nothing changes (no field, etag or change-log entry).
+   */
   updateContact(rec: ContactRecord, fields: Record<string, FieldItems | undefined>, groupIds?: string[]) {
+    if (groupIds) this.checkMemberships(rec, groupIds);
     for (const [field, items] of Object.entries(fields)) {
       if (items && items.length > 0) rec.fields[field] = items;
       else delete rec.fields[field];
     }
     if (groupIds) {
-      if (groupIds.length === 0) {
-        throw invalidArgument('Contact must have at least one contact group membership.');
-      }
-      for (const gid of groupIds) if (!rec.groups.has(gid)) this.checkAddable(gid);
       const before = new Set(rec.groups);
       rec.groups = new Set(groupIds);
       for (const gid of new Set([...before, ...groupIds])) {

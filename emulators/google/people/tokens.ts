@@ -22,12 +22,11 @@ export interface PageTokenData {
   k: 'c' | 'g';
   a: string;
   p: string;
-  /** Offset of the next page. */
+  /** Id of the listing snapshot (PeopleAccount.listings) the token pages through. */
+  l: string;
+  /** Offset of the next page in that snapshot. */
   o: number;
-  /** Snapshot: only changes up to this sequence number belong to this listing. */
-  u: number;
-  /** For an incremental listing: changes after this sequence number. */
-  from?: number;
+  /** Time of the full sync this listing belongs to (ms since epoch). */
   f: number;
   g: number;
 }
@@ -62,7 +61,15 @@ export function decodePageToken(
   paramsKey: string,
 ): PageTokenData {
   const d = decode<PageTokenData>('EmuP', token);
-  if (!d || d.k !== kind || d.a !== email.toLowerCase() || typeof d.o !== 'number') {
+  if (
+    !d ||
+    d.k !== kind ||
+    d.a !== email.toLowerCase() ||
+    typeof d.o !== 'number' ||
+    typeof d.l !== 'string' ||
+    typeof d.f !== 'number' ||
+    typeof d.g !== 'number'
+  ) {
     throw invalidArgument('Page token is invalid.');
   }
   if (d.p !== paramsKey) {
