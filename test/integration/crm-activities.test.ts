@@ -276,4 +276,36 @@ describe('CRM activities API', function () {
       ['spans all', 'all-day next day'],
     );
   });
+
+  it('when local midnight is skipped by DST, then all-day activities start at the first instant of their day', async () => {
+    await resetFirestore(stack);
+    const make = async (title: string, start: string, end: string, timeZone: string) => {
+      const reply = await api(alice, 'POST', '/activities', {
+        title,
+        start,
+        end,
+        allDay: true,
+        timeZone,
+        showInCalendar: false,
+      });
+      assert.equal(reply.status, 201, JSON.stringify(reply.json));
+    };
+    // Santiago skips 2025-09-07 00:00–00:59 (-04 → -03): the 7th starts at 01:00 local = 04:00Z.
+    await make('Santiago 09-06', '2025-09-06', '2025-09-07', 'America/Santiago');
+    await make('Santiago 09-07', '2025-09-07', '2025-09-08', 'America/Santiago');
+    // Havana skips 2025-03-09 00:00–00:59 (-05 → -04): the 9th starts at 01:00 local = 05:00Z.
+    await make('Havana 03-08', '2025-03-08', '2025-03-09', 'America/Havana');
+    await make('Havana 03-09', '2025-03-09', '2025-03-10', 'America/Havana');
+    const titles = async (from: string, to: string) => {
+      const reply = await api(alice, 'GET', `/activities?from=${from}&to=${to}`);
+      assert.equal(reply.status, 200, JSON.stringify(reply.json));
+      return reply.json.items.map((a: { title: string }) => a.title).sort();
+    };
+    // 23:00–23:59 local on 09-06.
+    assert.deepEqual(await titles('2025-09-07T03:00:00Z', '2025-09-07T03:59:00Z'), ['Santiago 09-06']);
+    assert.deepEqual(await titles('2025-09-07T03:30:00Z', '2025-09-07T03:59:00Z'), ['Santiago 09-06']);
+    assert.deepEqual(await titles('2025-09-07T04:00:00Z', '2025-09-07T04:01:00Z'), ['Santiago 09-07']);
+    assert.deepEqual(await titles('2025-03-09T04:00:00Z', '2025-03-09T04:59:00Z'), ['Havana 03-08']);
+    assert.deepEqual(await titles('2025-03-09T05:00:00Z', '2025-03-09T05:01:00Z'), ['Havana 03-09']);
+  });
 });

@@ -85,6 +85,52 @@ describe('CRM contacts and tags API', function () {
       assert.equal((await api(alice, 'GET', `/contacts/${me.json.contactId}`)).status, 200);
     });
 
+    it("when a PATCH would drop a user's sign-in email from their own contact, then 400 naming emails, whoever sends it", async () => {
+      const erin = await createUser(stack);
+      const contactId = (await api(erin, 'GET', '/me')).json.contactId;
+      // With a name, the contact would stay valid without emails.
+      assert.equal((await api(erin, 'PATCH', `/contacts/${contactId}`, { givenName: 'Erin' })).status, 200);
+      const before = await api(erin, 'GET', `/contacts/${contactId}`);
+      for (const [who, patch] of [
+        [erin, { emails: [] }],
+        [bob, { emails: [] }],
+        [admin, { emails: [{ address: 'someone-else@example.com' }] }],
+        [erin, { emails: null }],
+      ] as const) {
+        const reply = await api(who, 'PATCH', `/contacts/${contactId}`, patch);
+        assertInvalid(reply, 'emails');
+        assert.match(reply.json.error.message, /sign-in email/);
+      }
+      assert.deepEqual((await api(erin, 'GET', `/contacts/${contactId}`)).json, before.json);
+      // Keeping it (in any case), adding others or changing other fields is fine.
+      const kept = await api(bob, 'PATCH', `/contacts/${contactId}`, {
+        familyName: 'Example',
+        emails: [{ address: 'erin@example.org' }, { address: erin.email.toUpperCase(), primary: true }],
+      });
+      assert.equal(kept.status, 200, JSON.stringify(kept.json));
+      assert.equal(kept.json.emails.length, 2);
+
+      // A contact that became a user's own by its email is held to the same rule.
+      const fred = await createUser(stack);
+      const existing = await api(alice, 'POST', '/contacts', {
+        givenName: 'Fred',
+        emails: [{ address: fred.email.toUpperCase() }],
+      });
+      assert.equal((await api(fred, 'GET', '/me')).json.contactId, existing.json.id);
+      assertInvalid(
+        await api(alice, 'PATCH', `/contacts/${existing.json.id}`, {
+          emails: [{ address: 'x@example.com' }],
+        }),
+        'emails',
+      );
+      // Other contacts can still lose their emails.
+      const plain = await api(alice, 'POST', '/contacts', {
+        givenName: 'P',
+        emails: [{ address: 'p@example.com' }],
+      });
+      assert.equal((await api(alice, 'PATCH', `/contacts/${plain.json.id}`, { emails: [] })).status, 200);
+    });
+
     it('when the admin calls it, then admin is true', async () => {
       assert.equal((await api(admin, 'GET', '/me')).json.admin, true);
     });
@@ -288,6 +334,40 @@ describe('CRM contacts and tags API', function () {
       const page = await api(alice, 'GET', '/contacts?pageSize=1');
       assertInvalid(await api(alice, 'GET', `/tags?pageToken=${page.json.nextPageToken}`), 'pageToken');
       assert.equal((await api(alice, 'GET', '/contacts?pageSize=1000')).status, 200);
+    });
+
+    it('when a crafted pageToken has the wrong shape or types, then 400 naming it (never 500 or an empty page)', async () => {
+      const craft = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const page = await api(alice, 'GET', '/contacts?pageSize=1');
+      assert.ok(page.json.nextPageToken);
+      const { k, i } = JSON.parse(Buffer.from(page.json.nextPageToken, 'base64url').toString('utf8'));
+      const next = await api(
+        alice,
+        'GET',
+        `/contacts?pageSize=1&pageToken=${craft({ s: 'contacts', k, i })}`,
+      );
+      assert.equal(next.status, 200, 'a token written the same way still works');
+      for (const token of [
+        { s: 'contacts', k: [[1e20, 5]], i: 'x' },
+        { s: 'contacts', k: [[1, 1e12]], i: 'x' },
+        { s: 'contacts', k: [...k, ...k], i },
+        { s: 'contacts', k: [], i },
+        { s: 'contacts', k: [{ seconds: 1, nanos: 0 }], i },
+        { s: 'contacts', k, i: 'a/b' },
+        { s: 'contacts', k, i: '__x__' },
+        { s: 'contacts', k, i, extra: true },
+      ]) {
+        assertInvalid(await api(alice, 'GET', `/contacts?pageToken=${craft(token)}`), 'pageToken');
+      }
+      // A range query sorts by three timestamps: its scope with one key is refused too.
+      const range = 'from=2025-01-01&to=2025-02-01';
+      const scope = `activities:${Date.UTC(2025, 0, 1)}-${Date.UTC(2025, 1, 1)}`;
+      const activities = await api(
+        alice,
+        'GET',
+        `/activities?${range}&pageToken=${craft({ s: scope, k, i })}`,
+      );
+      assertInvalid(activities, 'pageToken');
     });
   });
 

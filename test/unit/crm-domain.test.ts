@@ -14,7 +14,13 @@ import {
   deriveDisplayName,
   parseNewContact,
 } from '../../functions/src/domain/crm/contact.js';
-import { decodePageToken, encodePageToken, parsePageSize } from '../../functions/src/domain/crm/paging.js';
+import {
+  decodePageToken,
+  encodePageToken,
+  listScope,
+  parsePageSize,
+  sortKeyCount,
+} from '../../functions/src/domain/crm/paging.js';
 import { parseNewTag, visibleTo } from '../../functions/src/domain/crm/tag.js';
 import {
   addDays,
@@ -90,6 +96,37 @@ describe('CRM time handling', () => {
     assert.equal(startOfDay('2025-03-30', 'Europe/Paris'), Date.UTC(2025, 2, 29, 23));
     assert.equal(startOfDay('2025-03-31', 'Europe/Paris'), Date.UTC(2025, 2, 30, 22));
     assert.equal(startOfDay('2025-11-02', 'America/New_York'), Date.UTC(2025, 10, 2, 4));
+  });
+
+  it('when local midnight is skipped, repeated or unusual, then the day starts at its first existing instant', () => {
+    const cases: Array<[date: string, timeZone: string, start: string, why: string]> = [
+      // Spring forward at 00:00 → 01:00 (-04 → -03): the day starts at 01:00 local.
+      ['2025-09-07', 'America/Santiago', '2025-09-07T04:00:00Z', 'midnight skipped'],
+      ['2025-09-06', 'America/Santiago', '2025-09-06T04:00:00Z', 'the day before'],
+      // Fall back at 24:00 → 23:00 (-03 → -04): 23:00–23:59 of the 5th repeat, the 6th starts after.
+      ['2025-04-06', 'America/Santiago', '2025-04-06T04:00:00Z', 'fall back at midnight'],
+      // Spring forward at 00:00 → 01:00 (-05 → -04).
+      ['2025-03-09', 'America/Havana', '2025-03-09T05:00:00Z', 'midnight skipped'],
+      // Fall back at 01:00 → 00:00 (-04 → -05): midnight happens twice, the first one counts.
+      ['2025-11-02', 'America/Havana', '2025-11-02T04:00:00Z', 'midnight repeated'],
+      ['2025-06-15', 'America/New_York', '2025-06-15T04:00:00Z', 'a normal day'],
+      ['2025-11-02', 'America/New_York', '2025-11-02T04:00:00Z', 'fall back at 02:00'],
+      ['2025-11-03', 'America/New_York', '2025-11-03T05:00:00Z', 'after fall back'],
+      ['2025-05-01', 'Asia/Kathmandu', '2025-04-30T18:15:00Z', '+05:45'],
+      ['2025-04-06', 'Pacific/Chatham', '2025-04-05T10:15:00Z', '+13:45, DST ends at 03:45 that day'],
+      ['2025-04-07', 'Pacific/Chatham', '2025-04-06T11:15:00Z', '+12:45'],
+      ['2025-09-28', 'Pacific/Chatham', '2025-09-27T11:15:00Z', 'DST starts at 02:45 that day'],
+      ['2025-09-07', 'UTC', '2025-09-07T00:00:00Z', 'UTC'],
+      // Samoa skipped 2011-12-30 entirely: it "starts" where the 31st does.
+      ['2011-12-30', 'Pacific/Apia', '2011-12-30T10:00:00Z', 'a skipped day'],
+    ];
+    for (const [date, timeZone, start, why] of cases) {
+      assert.equal(
+        new Date(startOfDay(date, timeZone)).toISOString().replace('.000Z', 'Z'),
+        start,
+        `${date} ${timeZone} (${why})`,
+      );
+    }
   });
 });
 
@@ -214,6 +251,64 @@ describe('CRM tags and paging', () => {
     assert.ok(fieldsOfError(() => decodePageToken('tags', token)).pageToken);
     assert.ok(fieldsOfError(() => decodePageToken('contacts', 'not-a-token')).pageToken);
     assert.equal(decodePageToken('contacts', null), undefined);
+  });
+
+  it('when a page token is crafted, then anything but the exact shape of that list is 400 naming pageToken', () => {
+    const craft = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const ok = { s: 'contacts', k: [[1_700_000_000, 5]], i: 'abc' };
+    assert.deepEqual(decodePageToken('contacts', craft(ok)), { keys: [[1_700_000_000, 5]], id: 'abc' });
+    const range = listScope.activities({ from: 1, to: 2 });
+    assert.equal(sortKeyCount(range), 3);
+    const three = {
+      s: range,
+      k: [
+        [1, 0],
+        [2, 0],
+        [3, 999_999_999],
+      ],
+      i: 'x',
+    };
+    assert.deepEqual(decodePageToken(range, craft(three)), { keys: three.k, id: 'x' });
+    const bad: Array<[string, unknown]> = [
+      ['seconds out of range', { ...ok, k: [[1e20, 5]] }],
+      ['seconds before year 1', { ...ok, k: [[-62_135_596_801, 0]] }],
+      ['fractional seconds', { ...ok, k: [[1.5, 0]] }],
+      ['nanos out of range', { ...ok, k: [[1, 1_000_000_000]] }],
+      ['negative nanos', { ...ok, k: [[1, -1]] }],
+      ['no keys', { ...ok, k: [] }],
+      [
+        'too many keys',
+        {
+          ...ok,
+          k: [
+            [1, 0],
+            [2, 0],
+          ],
+        },
+      ],
+      ['too few keys for a range', { ...three, k: [[1, 0]] }],
+      ['an object key', { ...ok, k: [{ seconds: 1, nanos: 0 }] }],
+      ['a string key', { ...ok, k: ['2025-01-01'] }],
+      ['a number key', { ...ok, k: [1] }],
+      ['a key of three numbers', { ...ok, k: [[1, 2, 3]] }],
+      ['keys not an array', { ...ok, k: { 0: [1, 0] } }],
+      ['an empty id', { ...ok, i: '' }],
+      ['an id with a slash', { ...ok, i: 'a/b' }],
+      ['a reserved id', { ...ok, i: '__x__' }],
+      ['a numeric id', { ...ok, i: 5 }],
+      ['an extra field', { ...ok, x: 1 }],
+      ['no scope', { k: ok.k, i: ok.i }],
+      ['an array', [ok.s, ok.k, ok.i]],
+      ['null', null],
+    ];
+    for (const [why, value] of bad) {
+      const scope = why.includes('range') ? range : 'contacts';
+      assert.ok(fieldsOfError(() => decodePageToken(scope, craft(value))).pageToken, why);
+    }
+    assert.ok(fieldsOfError(() => decodePageToken(range, craft(ok))).pageToken, 'contacts token for a range');
+    assert.ok(fieldsOfError(() => decodePageToken('contacts', `${craft(ok)}=`)).pageToken, 'padding');
+    assert.ok(fieldsOfError(() => decodePageToken('contacts', `${craft(ok)}!`)).pageToken, 'not base64url');
+    assert.ok(fieldsOfError(() => decodePageToken('contacts', 'A'.repeat(5000))).pageToken, 'too long');
   });
 
   it('when a merge patch is applied, then nested objects merge, null removes and arrays replace', () => {

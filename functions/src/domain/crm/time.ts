@@ -76,22 +76,31 @@ export function isIanaTimeZone(name: string): boolean {
   }
 }
 
-/** The zone's offset from UTC at `instant`, in minutes (e.g. +60 for Paris in winter). */
-export function offsetMinutes(instant: number, timeZone: string): number {
+/**
+ * The zone's wall clock at `instant`, written as if it were a UTC instant (epoch ms): the formatter
+ * gives whole seconds, so the milliseconds of `instant` are carried over unchanged.
+ */
+function wallClock(instant: number, timeZone: string): number {
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(new Date(instant))
       .map((part) => [part.type, part.value]),
   );
-  const wallClock = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  return Math.round((wallClock - Math.floor(instant / 1000) * 1000) / 60_000);
+  // setUTCFullYear, unlike Date.UTC, does not map the years 0–99 to 1900–1999.
+  const wall = new Date(0);
+  wall.setUTCFullYear(Number(parts.year), Number(parts.month) - 1, Number(parts.day));
+  wall.setUTCHours(Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return wall.getTime() + (instant - Math.floor(instant / 1000) * 1000);
+}
+
+/** The zone's offset from UTC at `instant`, in ms. */
+function offsetMs(instant: number, timeZone: string): number {
+  return wallClock(instant, timeZone) - instant;
+}
+
+/** The zone's offset from UTC at `instant`, in minutes (e.g. +60 for Paris in winter). */
+export function offsetMinutes(instant: number, timeZone: string): number {
+  return Math.round(offsetMs(instant, timeZone) / 60_000);
 }
 
 /** RFC 3339 text of `instant` in the zone's offset, or in UTC (`Z`) without a zone. */
@@ -107,12 +116,38 @@ export function formatInstant(instant: number, timeZone?: string): string {
 
 /**
  * The instant at which `date` begins in `timeZone` (UTC without one): where all-day activities sit
- * on the time line for overlap queries. Two correction rounds settle DST transitions.
+ * on the time line for overlap queries. That is the first instant whose local date is `date`:
+ * - local midnight, when it exists once;
+ * - its first occurrence, when a fall-back repeats it;
+ * - the end of the gap, when a spring-forward skips it (America/Santiago 2025-09-07 starts at
+ *   01:00 local = 04:00Z, since 00:00–00:59 does not exist there).
+ * The offsets in force a day before and a day after local midnight are the only ones it can have
+ * (time zones change at most once within such a span), so the candidates are midnight at either
+ * offset, kept when the zone really shows midnight then; with none, a binary search finds the
+ * first instant past the gap.
  */
 export function startOfDay(date: string, timeZone?: string): number {
-  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
-  if (!timeZone) return utcMidnight;
-  let instant = utcMidnight - offsetMinutes(utcMidnight, timeZone) * 60_000;
-  instant = utcMidnight - offsetMinutes(instant, timeZone) * 60_000;
-  return instant;
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  if (!timeZone) return midnight;
+  const before = offsetMs(midnight - DAY_MS, timeZone);
+  const after = offsetMs(midnight + DAY_MS, timeZone);
+  const candidates = [midnight - before, midnight - after].filter(
+    (instant) => wallClock(instant, timeZone) === midnight,
+  );
+  if (candidates.length) return Math.min(...candidates);
+  // A gap: the wall clock jumps from before `midnight` to after it between `low` and `high`.
+  let low = Math.min(midnight - before, midnight - after);
+  let high = Math.max(midnight - before, midnight - after);
+  if (wallClock(low, timeZone) >= midnight || wallClock(high, timeZone) < midnight) {
+    throw new Error(`cannot find the start of ${date} in ${timeZone}`);
+  }
+  // Invariant: wall(low) < midnight <= wall(high). Zone transitions fall on whole seconds.
+  low = Math.floor(low / 1000) * 1000;
+  high = Math.ceil(high / 1000) * 1000;
+  while (high - low > 1000) {
+    const middle = low + Math.floor((high - low) / 2000) * 1000;
+    if (wallClock(middle, timeZone) >= midnight) high = middle;
+    else low = middle;
+  }
+  return high;
 }

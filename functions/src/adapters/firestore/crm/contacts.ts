@@ -11,6 +11,7 @@ import {
   type NewContact,
 } from '../../../domain/crm/contact.js';
 import { listScope, type Page } from '../../../domain/crm/paging.js';
+import { invalid } from '../../../domain/crm/validation.js';
 import { conflict, notFound } from '../../../errors.js';
 import type { ContactQuery, WriteOptions, Written } from '../../../ports/crmStore.js';
 import { recordContactChange } from './changeLog.js';
@@ -158,6 +159,7 @@ export class ContactRepository {
       const current = contactFieldsOf(data as unknown as Record<string, unknown>);
       const next = applyContactPatch(current, patch);
       if (sameJson(current, next)) return { record: renderContact(id, data, actor), changed: false };
+      await this.checkSignInEmails(tx, id, data, next);
       // set() replaces the document, so fields the patch removed are gone; bookkeeping is kept.
       const { tagIds, tagOwners, userUids, createdAt } = data;
       const updated: StoredContact = {
@@ -179,6 +181,37 @@ export class ContactRepository {
       });
       return { record: renderContact(id, updated, actor), changed: true };
     });
+  }
+
+  /**
+   * A user's own contact carries their sign-in email (SPEC §4.3; organizer and attendee matching
+   * use it): 400 naming `emails` for a change that would drop it, whoever makes it. The sign-in
+   * email is the one recorded in `crmUserContacts/{uid}` when the contact became theirs; it is read
+   * in `tx`, so a concurrent change of the link retries this transaction.
+   */
+  private async checkSignInEmails(
+    tx: Transaction,
+    id: string,
+    before: StoredContact,
+    next: ContactFields,
+  ): Promise<void> {
+    if (!before.userUids?.length) return;
+    const links = await tx.getAll(
+      ...before.userUids.map((uid) => this.db.collection(COLLECTIONS.userContacts).doc(uid)),
+    );
+    const had = new Set(emailKeys(before));
+    const kept = new Set(emailKeys(next));
+    for (const link of links) {
+      const email = link.get('email') as unknown;
+      if (link.get('contactId') !== id || typeof email !== 'string') continue;
+      const key = email.toLowerCase();
+      if (had.has(key) && !kept.has(key)) {
+        throw invalid(
+          { emails: `must keep ${email}, the sign-in email of the CRM user whose own contact this is` },
+          "This is a CRM user's own contact; its emails must keep that user's sign-in email.",
+        );
+      }
+    }
   }
 
   async delete(id: string, { actor, ifMatch }: WriteOptions): Promise<void> {

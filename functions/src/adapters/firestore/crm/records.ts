@@ -11,8 +11,9 @@ import type { RecordMeta } from '../../../domain/crm/common.js';
 import {
   encodePageToken,
   type Page,
-  type PagePosition,
   type PageRequest,
+  sortKeyCount,
+  type TimestampKey,
 } from '../../../domain/crm/paging.js';
 import { notFound, preconditionFailed } from '../../../errors.js';
 
@@ -82,15 +83,13 @@ export function checkIfMatch(current: number, ifMatch: number | undefined): void
   if (ifMatch !== undefined && ifMatch !== current) throw preconditionFailed();
 }
 
-type Key = PagePosition['keys'][number];
-
-function toKey(value: unknown): Key {
+function toKey(value: unknown, field: string): TimestampKey {
   if (value instanceof Timestamp) return [value.seconds, value.nanoseconds];
-  return value as string | number;
+  throw new Error(`sort field ${field} is not a timestamp`);
 }
 
-function fromKey(key: Key): unknown {
-  return Array.isArray(key) ? new Timestamp(key[0], key[1]) : key;
+function fromKey(key: TimestampKey): Timestamp {
+  return new Timestamp(key[0], key[1]);
 }
 
 /**
@@ -107,16 +106,20 @@ export async function pageOf<T>(
   let ordered = query;
   for (const field of orderFields) ordered = ordered.orderBy(field);
   ordered = ordered.orderBy(FieldPath.documentId());
-  if (page.after) {
-    if (page.after.keys.length !== orderFields.length) return { items: [] };
-    ordered = ordered.startAfter(...page.after.keys.map(fromKey), page.after.id);
+  // decodePageToken checked the token's keys against sortKeyCount; the query must sort the same way.
+  if (orderFields.length !== sortKeyCount(page.scope)) {
+    throw new Error(`list ${page.scope} sorts by ${orderFields.join(', ')}, not as its page tokens do`);
   }
+  if (page.after) ordered = ordered.startAfter(...page.after.keys.map(fromKey), page.after.id);
   const snapshot = await ordered.limit(page.pageSize + 1).get();
   const docs = snapshot.docs.slice(0, page.pageSize);
   const last = docs[docs.length - 1];
   const nextPageToken =
     snapshot.size > page.pageSize && last
-      ? encodePageToken(page.scope, { keys: orderFields.map((field) => toKey(last.get(field))), id: last.id })
+      ? encodePageToken(page.scope, {
+          keys: orderFields.map((field) => toKey(last.get(field), field)),
+          id: last.id,
+        })
       : undefined;
   return { items: docs.filter(keep).map(render), ...(nextPageToken ? { nextPageToken } : {}) };
 }
