@@ -161,4 +161,18 @@ describe('accounts: health, access tokens and removal', function () {
   it('when the accounts are listed without a token, then 401', async () => {
     assert.equal((await call('GET', '/api/me/accounts')).status, 401);
   });
+
+  it('when the accounts list gets a bad pageSize or a foreign pageToken, then 400 names the parameter', async () => {
+    for (const [query, field] of [
+      ['pageSize=2000', 'pageSize'],
+      ['pageSize=0', 'pageSize'],
+      ['pageToken=garbage', 'pageToken'],
+    ] as const) {
+      const result = await call('GET', `/api/me/accounts?${query}`, { user: alice });
+      assert.equal(result.status, 400, query);
+      const error = (result.json as { error: { details: { fields: Record<string, string> } } }).error;
+      assert.ok(error.details.fields[field], `${query}: ${result.text}`);
+    }
+    assert.equal((await call('GET', '/api/me/accounts?pageSize=1000', { user: alice })).status, 200);
+  });
 });

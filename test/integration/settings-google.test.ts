@@ -127,7 +127,7 @@ describe('settings: GET|PUT /settings/google', function () {
       ],
       [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, useSharedApp: 'yes' }, 'useSharedApp'],
       [{ clientId: CLIENT_ID, clientSecret: 'has spaces in it' }, 'clientSecret'],
-      [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, surprise: true }, 'body'],
+      [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, surprise: true }, 'surprise'],
       [{ clientSecret: CLIENT_SECRET, useSharedApp: false }, 'clientId'],
       [[CLIENT_ID], 'body'],
     ];

@@ -5,6 +5,7 @@ import { SECRET_IDS, type Secrets, secretManagerSecrets } from '../../adapters/s
 import { config, GOOGLE_CLIENT_ID_PATTERN } from '../../config.js';
 import { AppError, invalidArgument } from '../../errors.js';
 import { log } from '../../logging.js';
+import { fieldErrors } from '../../validation.js';
 
 /**
  * The administrator's Google settings (SPEC §3.1): the OAuth Client ID, whether the operator's
@@ -79,16 +80,6 @@ export async function getGoogleSettings(secrets: Secrets = secretManagerSecrets)
   return { ...stored, clientSecretSet: secret !== undefined };
 }
 
-function zodFields(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
-    fields[path] ??=
-      issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
-  }
-  return fields;
-}
-
 export async function saveGoogleSettings(
   input: unknown,
   updatedBy: string,
@@ -98,7 +89,7 @@ export async function saveGoogleSettings(
     throw invalidArgument('Send the settings as a JSON object.', { body: 'must be a JSON object' });
   }
   const parsed = PutSchema.safeParse(input);
-  if (!parsed.success) throw invalidArgument('The Google settings are invalid.', zodFields(parsed.error));
+  if (!parsed.success) throw invalidArgument('The Google settings are invalid.', fieldErrors(parsed.error));
   const current = await readStored();
   const next: StoredSettings = {
     clientId: parsed.data.clientId === undefined ? current.clientId : parsed.data.clientId,

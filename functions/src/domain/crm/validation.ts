@@ -1,29 +1,11 @@
 import type { z } from 'zod';
 import { type AppError, invalidArgument } from '../../errors.js';
+import { type FieldErrors, fieldErrors } from '../../validation.js';
 
 /**
  * Turns zod results into the API's 400 `invalid_argument` with `details.fields` naming each bad
  * field by its path (`emails.0.address`), so a client can show the message next to the input.
  */
-
-export type FieldErrors = Record<string, string>;
-
-function fieldName(path: readonly PropertyKey[], fallback: string): string {
-  return path.length ? path.map(String).join('.') : fallback;
-}
-
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const fields: FieldErrors = {};
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) fields[fieldName([...issue.path, key], key)] = 'is not a known field';
-      continue;
-    }
-    const name = fieldName(issue.path, 'body');
-    fields[name] ??= issue.message;
-  }
-  return fields;
-}
 
 export function invalid(fields: FieldErrors, message = 'The request has invalid fields.'): AppError {
   return invalidArgument(`${message} ${describe(fields)}`.trim(), fields);

@@ -1,3 +1,5 @@
+import { parsePageSize } from '../../domain/crm/paging.js';
+import { invalid } from '../../domain/crm/validation.js';
 import type { UserContext } from '../../http/handler.js';
 import type { Route } from '../../http/router.js';
 
@@ -14,10 +16,13 @@ export const accountRoutes: Route<UserContext>[] = [
   {
     method: 'GET',
     path: '/me/accounts',
-    handle: async ({ caller }) => ({
-      status: 200,
-      body: await (await accounts()).listLinkedAccounts(caller.uid),
-    }),
+    handle: async ({ caller, query }) => {
+      // A list like any other (SPEC §4.3), though it never needs a second page: a user has at most
+      // one linked account, so no page token is ever issued and any token sent is not ours.
+      parsePageSize(query.get('pageSize'));
+      if (query.get('pageToken')) throw invalid({ pageToken: 'is not a page token of this list' });
+      return { status: 200, body: await (await accounts()).listLinkedAccounts(caller.uid) };
+    },
   },
   {
     // Answers 200, not 201: nothing the client can address is created, only a URL to follow.
