@@ -21,6 +21,11 @@ export interface FaultInput {
   latencyMs?: number;
   /** How many matching calls this fault affects; omitted = every matching call until removed. */
   times?: number;
+  /**
+   * Carry the call out, then answer the error anyway: the client cannot tell whether its write
+   * happened (what a 5xx or a timeout means for a non-idempotent call). Default: fail before the work.
+   */
+  afterWork?: boolean;
   /** Replace the generated Google error body. */
   body?: unknown;
 }

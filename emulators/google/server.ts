@@ -109,7 +109,7 @@ function internalError(family: ApiFamily): EmuResponse {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One Google API call: bearer check → faults (latency, error) → handler → request log. */
+/** One Google API call: bearer check → faults (latency, error before or after the work) → handler → request log. */
 async function runCall(req: EmuRequest, state: EmulatorState, call: Call): Promise<EmuResponse> {
   const started = Date.now();
   let email: string | undefined;
@@ -128,9 +128,11 @@ async function runCall(req: EmuRequest, state: EmulatorState, call: Call): Promi
     if (fault) {
       faultId = fault.id;
       if (fault.latencyMs) await sleep(fault.latencyMs);
-      if (fault.status) throw faultError(fault, call.family, call.service);
+      if (fault.status && !fault.afterWork) throw faultError(fault, call.family, call.service);
     }
     out = await call.run(email);
+    // The work is done but the answer is lost, as when Google times out after committing.
+    if (fault?.status && fault.afterWork) throw faultError(fault, call.family, call.service);
   } catch (e) {
     if (e instanceof ApiError) out = { status: e.status, headers: e.headers, body: e.body };
     else {

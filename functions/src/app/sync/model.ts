@@ -1,0 +1,119 @@
+import type { LinkedAccountRecord } from '../../adapters/firestore/accounts.js';
+
+/**
+ * The shared vocabulary of a sync run (SPEC §3.6, §4.3 `SyncRun`, `SyncSettings`): what a run is,
+ * what each kind's sync reports back, and what it is given to work with. The run orchestration
+ * (app/sync/runs) and each kind's sync (app/sync/contacts, app/sync/activities) meet here.
+ */
+
+export const SYNC_KINDS = ['contacts', 'activities'] as const;
+export type SyncKind = (typeof SYNC_KINDS)[number];
+
+export const PERIOD_MINUTES = [5, 10, 15, 30, 60, 120, 240, 480, 720, 1440] as const;
+export type PeriodMinutes = (typeof PERIOD_MINUTES)[number];
+
+export interface ContactSyncSettings {
+  autoSync: boolean;
+  periodMinutes: PeriodMinutes;
+  /** The user's personal tag; null when contact sync is not configured. */
+  tagId: string | null;
+}
+
+export interface ActivitySyncSettings {
+  autoSync: boolean;
+  periodMinutes: PeriodMinutes;
+  /** YYYY-MM-DD, read as 00:00 UTC; null when activity sync is not configured. */
+  syncSince: string | null;
+}
+
+/** Stored at `users/{uid}` field `syncSettings` (the CRM turns contact sync off when its tag goes). */
+export interface SyncSettings {
+  contacts: ContactSyncSettings;
+  activities: ActivitySyncSettings;
+}
+
+export interface SyncSettingsView extends SyncSettings {
+  /** RFC 3339 end of the last completed sync of each kind, or null. */
+  lastSync: { contacts: string | null; activities: string | null };
+}
+
+/** Per-kind counters of a run (SPEC §4.3 `SyncRun.counts`). */
+export interface KindCounts {
+  toGoogle: { created: number; updated: number; removed: number };
+  /** `untagged` for contacts (§3.4.5), `canceled` for activities (§3.5.5). */
+  toCrm: { created: number; updated: number; linked: number; untagged?: number; canceled?: number };
+  unchanged: number;
+}
+
+export interface SyncConflict {
+  kind: SyncKind;
+  recordId: string;
+  field: string;
+  crmValue: unknown;
+  googleValue: unknown;
+  winner: 'crm' | 'google';
+}
+
+/** One record that could not be synced; the rest of the run goes on (and it is retried next run). */
+export interface ItemError {
+  kind: SyncKind;
+  recordId?: string;
+  code: string;
+  message: string;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed';
+export type RunTrigger = 'manual' | 'schedule';
+
+export interface SyncRun {
+  id: string;
+  trigger: RunTrigger;
+  kinds: SyncKind[];
+  status: RunStatus;
+  queuedAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  counts: Partial<Record<SyncKind, KindCounts>>;
+  conflicts: SyncConflict[];
+  errors: ItemError[];
+  error?: { code: string; message: string };
+}
+
+/**
+ * What one kind's sync is given. The orchestration resolved the linked account and checked that the
+ * kind is configured and its capability granted; the kind's sync does everything else.
+ */
+export interface KindSyncContext<Settings> {
+  uid: string;
+  runId: string;
+  account: LinkedAccountRecord;
+  settings: Settings;
+  /**
+   * A valid access token (refreshed on demand). Throws ReauthRequiredError when Google refused the
+   * refresh token: the kind's sync lets it propagate, the run fails with `reauth_required`.
+   * `forceRefresh`: Google answered 401 to the previous token, get a new one.
+   */
+  accessToken(forceRefresh?: boolean): Promise<string>;
+  /** Milliseconds since the epoch; tests move it. */
+  now(): number;
+}
+
+/** What one kind's sync reports. Throwing instead means the whole kind failed (cursors unchanged). */
+export interface KindSyncResult {
+  counts: KindCounts;
+  conflicts: SyncConflict[];
+  errors: ItemError[];
+}
+
+export type KindSync<Settings> = (context: KindSyncContext<Settings>) => Promise<KindSyncResult>;
+
+export function emptyCounts(kind: SyncKind): KindCounts {
+  return {
+    toGoogle: { created: 0, updated: 0, removed: 0 },
+    toCrm:
+      kind === 'contacts'
+        ? { created: 0, updated: 0, linked: 0, untagged: 0 }
+        : { created: 0, updated: 0, linked: 0, canceled: 0 },
+    unchanged: 0,
+  };
+}
