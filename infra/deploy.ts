@@ -100,6 +100,9 @@ export function deploymentCommands(parameters: DeploymentParameters): string[][]
       base.push(
         `--trigger-topic=${fn.trigger.topic}`,
         `--trigger-service-account=${sa(SERVICE_ACCOUNTS.eventInvoker.id)}`,
+        // Redeliver when the function throws: syncUser throws only for transient faults of its own
+        // storage, so a run lost to one is retried (https://cloud.google.com/functions/docs/bestpractices/retries).
+        '--retry',
       );
     }
     commands.push(base);

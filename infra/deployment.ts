@@ -76,7 +76,7 @@ export const SERVICE_ACCOUNTS = {
     roles: [
       'roles/datastore.user', // Firestore: all state
       'roles/secretmanager.admin', // creates missing secrets, adds and disables versions
-      'roles/pubsub.publisher', // syncTick's fan-out
+      'roles/pubsub.publisher', // syncTick's fan-out and syncNow's queued runs
       'roles/cloudscheduler.admin', // settings: pause/resume the sync-tick job
       'roles/firebaseauth.viewer', // revocation check of ID tokens
     ],

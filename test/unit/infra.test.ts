@@ -30,6 +30,7 @@ describe('deployment wiring (infra/)', () => {
 
   it('when syncTick publishes the fan-out, then syncUser is triggered by that same topic', () => {
     assert.match(deployOf('syncUser'), new RegExp(`--trigger-topic=${SYNC_USER_TOPIC} `));
+    assert.match(deployOf('syncUser'), /(^| )--retry( |$)/, 'a run lost to a transient fault is redelivered');
     assert.ok(commands.includes(`gcloud pubsub topics create ${SYNC_USER_TOPIC} --project=acme-crm`));
   });
 
