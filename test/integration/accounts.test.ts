@@ -108,7 +108,6 @@ describe('accounts: health, access tokens and removal', function () {
     await db
       .doc(`${base}/${ACCOUNT_SUBCOLLECTIONS.mappings}/m1`)
       .set({ crmId: 'c1', resourceName: 'people/1' });
-    await db.doc(`${base}/${ACCOUNT_SUBCOLLECTIONS.snapshots}/m1`).set({ hash: 'h' });
     await db.doc(`${USER_SYNC_STATE_COLLECTIONS.schedule}/${alice.uid}`).set({ contactsDueAt: 1 });
     await db.doc(`users/${alice.uid}/syncRuns/r1`).set({ status: 'succeeded' });
     await db.doc('crmTestRecords/c1').set({ name: 'stays' });
@@ -124,7 +123,6 @@ describe('accounts: health, access tokens and removal', function () {
       base,
       `${base}/${ACCOUNT_SUBCOLLECTIONS.cursors}/contacts`,
       `${base}/${ACCOUNT_SUBCOLLECTIONS.mappings}/m1`,
-      `${base}/${ACCOUNT_SUBCOLLECTIONS.snapshots}/m1`,
       `${USER_SYNC_STATE_COLLECTIONS.schedule}/${alice.uid}`,
     ]) {
       assert.equal((await db.doc(path).get()).exists, false, `${path} was deleted`);

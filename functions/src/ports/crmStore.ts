@@ -47,7 +47,11 @@ export interface CrmStore {
   /** The user's own contact: found by sign-in email, else created once (also under concurrent calls). */
   ensureUserContact(user: { uid: string; email?: string }): Promise<Contact>;
 
-  createContact(input: NewContact, options: WriteOptions): Promise<Contact>;
+  /**
+   * `id`: a caller-chosen id (the sync derives one from the Google contact it imports, so that an
+   * import repeated after a crash finds its first result); 409 `conflict` when that id exists.
+   */
+  createContact(input: NewContact, options: WriteOptions & { id?: string }): Promise<Contact>;
   getContact(id: string, viewer: Actor): Promise<Contact>;
   listContacts(query: ContactQuery, viewer: Actor): Promise<Page<Contact>>;
   /** Contacts having one of these addresses (case-insensitive): matching before creating (§3.4.2). */
@@ -64,7 +68,11 @@ export interface CrmStore {
   /** Untags every contact, then deletes the tag and turns off contact sync that used it. */
   deleteTag(id: string, options: WriteOptions): Promise<void>;
 
-  createActivity(input: ActivityInput, options: WriteOptions): Promise<Activity>;
+  /**
+   * `id`: a caller-chosen id (the sync derives one from the Google meeting so that a repeated or
+   * concurrent import creates it once); 409 `conflict` when a record with that id exists.
+   */
+  createActivity(input: ActivityInput, options: WriteOptions & { id?: string }): Promise<Activity>;
   getActivity(id: string, viewer: Actor): Promise<Activity>;
   listActivities(query: ActivityQuery, viewer: Actor): Promise<Page<Activity>>;
   updateActivity(

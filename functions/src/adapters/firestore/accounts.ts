@@ -69,6 +69,11 @@ export async function listAccounts(uid: string): Promise<LinkedAccountRecord[]> 
   return snapshot.docs.map(fromSnapshot).filter((a): a is LinkedAccountRecord => a !== undefined);
 }
 
+/** The user's linked account that the sync works on (one per user, SPEC §3.2.3). */
+export async function linkedAccountOf(uid: string): Promise<LinkedAccountRecord | undefined> {
+  return (await listAccounts(uid)).at(-1);
+}
+
 export async function getAccount(uid: string, accountId: string): Promise<LinkedAccountRecord | undefined> {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(accountId)) return undefined;
   return fromSnapshot(await firestore().doc(accountPath(uid, accountId)).get());
@@ -134,12 +139,12 @@ export async function markReauthRequired(
   });
 }
 
-/** Deletes the account's document and every subcollection under it (cursors, mappings, snapshots). */
+/** Deletes the account's document and every subcollection under it (cursors, mappings). */
 export async function deleteAccountTree(uid: string, accountId: string): Promise<void> {
   await firestore().recursiveDelete(firestore().doc(accountPath(uid, accountId)));
 }
 
-/** Deletes the user-keyed automatic-sync state (due index, lease) of the user's account. */
+/** Deletes the user-keyed automatic-sync state (the schedule entry) of the user's account. */
 export async function deleteUserSyncState(uid: string): Promise<void> {
   const batch = firestore().batch();
   for (const name of Object.values(USER_SYNC_STATE_COLLECTIONS))

@@ -5,7 +5,7 @@
  *
  *   users/{uid}/linkedAccounts/{accountId}                    the linked account (token sealed)
  *   users/{uid}/linkedAccounts/{accountId}/{ACCOUNT_SUBCOLLECTIONS.*}/{docId}
- *                                                             cursors, id mappings, base snapshots
+ *                                                             cursors, id mappings with base snapshots
  *   {USER_SYNC_STATE_COLLECTIONS.*}/{uid}                     automatic-sync state keyed by user
  *
  * Sync runs (`users/{uid}/syncRuns`) and the user's sync settings are history and preferences, not
@@ -19,10 +19,8 @@ export const LINKED_ACCOUNTS = 'linkedAccounts';
 export const ACCOUNT_SUBCOLLECTIONS = {
   /** Google sync tokens and CRM change cursors, one document per kind (`contacts`, `activities`). */
   cursors: 'syncCursors',
-  /** CRM record ↔ Google resource links, one document per linked pair. */
+  /** CRM record ↔ Google resource links, one document per linked pair, with its base snapshot. */
   mappings: 'syncMappings',
-  /** Base snapshots for the three-way merge, one per mapping. */
-  snapshots: 'syncSnapshots',
 } as const;
 
 /**
@@ -33,6 +31,12 @@ export const USER_SYNC_STATE_COLLECTIONS = {
   /** When each kind is next due, for the `syncTick` fan-out query. */
   schedule: 'syncSchedule',
 } as const;
+
+/**
+ * Deployment-wide (not per account, so kept when an account is removed): one document per Google
+ * meeting or occurrence (iCalUID + original start) naming the one CRM activity it is (SPEC §3.5.2).
+ */
+export const ACTIVITY_EVENT_INDEX = 'activityEventIndex';
 
 export const accountPath = (uid: string, accountId: string) =>
   `${USERS}/${uid}/${LINKED_ACCOUNTS}/${accountId}`;

@@ -18,7 +18,7 @@ import {
 } from '../../../domain/crm/activity.js';
 import type { Actor } from '../../../domain/crm/common.js';
 import { listScope, type Page } from '../../../domain/crm/paging.js';
-import { AppError } from '../../../errors.js';
+import { AppError, conflict } from '../../../errors.js';
 import type { ActivityQuery, WriteOptions, Written } from '../../../ports/crmStore.js';
 import { recordActivityChange } from './changeLog.js';
 import type { StoredContact } from './contacts.js';
@@ -125,10 +125,11 @@ export class ActivityRepository {
     return { ...fields, startAt: Timestamp.fromMillis(startAt), endAt: Timestamp.fromMillis(endAt), ...meta };
   }
 
-  async create(input: ActivityInput, { actor }: WriteOptions): Promise<Activity> {
+  async create(input: ActivityInput, { actor, id }: WriteOptions & { id?: string }): Promise<Activity> {
     return inTransaction(this.db, async (tx) => {
+      const ref = id ? this.collection.doc(id) : this.collection.doc();
+      if (id && (await tx.get(ref)).exists) throw conflict(`Activity ${id} exists already.`);
       const fields = await this.resolve(tx, input);
-      const ref = this.collection.doc();
       const data = this.stored(fields, newMeta());
       tx.create(ref, data);
       recordActivityChange(this.db, tx, actor, {

@@ -1,4 +1,4 @@
-import type { Firestore, Query, Transaction } from '@google-cloud/firestore';
+import type { DocumentReference, Firestore, Query, Transaction } from '@google-cloud/firestore';
 import { FieldValue } from '@google-cloud/firestore';
 import type { Actor } from '../../../domain/crm/common.js';
 import {
@@ -83,8 +83,8 @@ export class ContactRepository {
     fields: ContactFields,
     tags: Array<{ id: string; ownerUid: string }>,
     extra: Partial<StoredContact> = {},
+    ref: DocumentReference = this.collection.doc(),
   ): { id: string; data: StoredContact } {
-    const ref = this.collection.doc();
     const data: StoredContact = {
       ...fields,
       tagIds: tags.map((tag) => tag.id),
@@ -104,15 +104,17 @@ export class ContactRepository {
     return { id: ref.id, data };
   }
 
-  async create(input: NewContact, { actor }: WriteOptions): Promise<Contact> {
+  async create(input: NewContact, { actor, id }: WriteOptions & { id?: string }): Promise<Contact> {
     const { tagIds, ...fields } = input;
     return inTransaction(this.db, async (tx) => {
+      const ref = id ? this.ref(id) : undefined;
+      if (ref && (await tx.get(ref)).exists) throw conflict(`Contact ${id} exists already.`);
       const tags = [];
       for (const tagId of tagIds) {
         const tag = await readVisibleTag(this.db, tx, tagId, actor, 'tagIds');
         tags.push({ id: tagId, ownerUid: tag.type === 'personal' ? (tag.ownerUid ?? '') : '' });
       }
-      const created = this.insert(tx, actor, fields, tags);
+      const created = this.insert(tx, actor, fields, tags, {}, ref);
       return renderContact(created.id, created.data, actor);
     });
   }

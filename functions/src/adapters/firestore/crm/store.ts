@@ -73,7 +73,7 @@ export class FirestoreCrmStore implements CrmStore {
     });
   }
 
-  createContact(input: NewContact, options: WriteOptions): Promise<Contact> {
+  createContact(input: NewContact, options: WriteOptions & { id?: string }): Promise<Contact> {
     return this.contacts.create(input, options);
   }
   getContact(id: string, viewer: Actor): Promise<Contact> {
@@ -115,7 +115,7 @@ export class FirestoreCrmStore implements CrmStore {
     return this.tags.delete(id, options);
   }
 
-  createActivity(input: ActivityInput, options: WriteOptions): Promise<Activity> {
+  createActivity(input: ActivityInput, options: WriteOptions & { id?: string }): Promise<Activity> {
     return this.activities.create(input, options);
   }
   getActivity(id: string, _viewer: Actor): Promise<Activity> {

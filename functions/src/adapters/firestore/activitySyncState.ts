@@ -1,0 +1,167 @@
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import { eventKeyDocId } from '../../core/sync/activities/ids.js';
+import type { ActivityLink } from '../../core/sync/activities/plan.js';
+import type { ListPosition } from '../google/calendar.js';
+import { listAccounts } from './accounts.js';
+import { COLLECTIONS } from './crm/records.js';
+import { ACCOUNT_SUBCOLLECTIONS, ACTIVITY_EVENT_INDEX, accountPath, USERS } from './syncStatePaths.js';
+
+/**
+ * Where the activity sync keeps its state (SPEC §2): per linked account, the cursor document
+ * `syncCursors/activities` and one `syncMappings/activity_{activityId}` document per linked pair
+ * (with its base snapshot), plus `syncMappings/activitySeries_{seriesId}` per recurring series seen;
+ * deployment-wide, the event index (ACTIVITY_EVENT_INDEX). The contact sync shares the
+ * subcollections under other document ids.
+ */
+
+export interface ActivityCursor {
+  /** Calendar sync token of the last complete listing. */
+  syncToken?: string;
+  /** A listing in progress: resume here after a crash instead of starting over. */
+  listing?: ListPosition;
+  /** CRM change-feed cursor; absent until the first full export is done. */
+  crmCursor?: string;
+  /** End (epoch ms) of the rolling window up to which occurrences of series have been read. */
+  windowUntil?: number;
+}
+
+export interface EventIndexEntry {
+  activityId: string;
+  /** True until the CRM activity is known to exist (a run may crash between the two writes). */
+  pending: boolean;
+}
+
+const LINK_PREFIX = 'activity_';
+const SERIES_PREFIX = 'activitySeries_';
+const SERIES_TYPE = 'activitySeries';
+/** Firestore's `in` filter takes at most 30 values. */
+const IN_LIMIT = 30;
+
+export class ActivitySyncState {
+  private readonly account: string;
+
+  constructor(
+    private readonly db: Firestore,
+    uid: string,
+    accountId: string,
+  ) {
+    this.account = accountPath(uid, accountId);
+  }
+
+  private get cursorRef() {
+    return this.db.doc(`${this.account}/${ACCOUNT_SUBCOLLECTIONS.cursors}/activities`);
+  }
+  private get mappings() {
+    return this.db.collection(`${this.account}/${ACCOUNT_SUBCOLLECTIONS.mappings}`);
+  }
+  private linkRef(activityId: string) {
+    return this.mappings.doc(`${LINK_PREFIX}${activityId}`);
+  }
+
+  async cursor(): Promise<ActivityCursor> {
+    return ((await this.cursorRef.get()).data() as ActivityCursor | undefined) ?? {};
+  }
+
+  /** Merges `change` into the cursor document; `null` removes a field. */
+  async saveCursor(change: { [K in keyof ActivityCursor]?: ActivityCursor[K] | null }): Promise<void> {
+    const data = Object.fromEntries(
+      Object.entries(change).map(([key, value]) => [key, value === null ? FieldValue.delete() : value]),
+    );
+    await this.cursorRef.set(data, { merge: true });
+  }
+
+  async linkOfActivity(activityId: string): Promise<ActivityLink | undefined> {
+    return (await this.linkRef(activityId).get()).data() as ActivityLink | undefined;
+  }
+
+  /** The links of these events, by event id (one query per 30 ids). */
+  async linksOfEvents(eventIds: string[]): Promise<Map<string, ActivityLink>> {
+    const found = new Map<string, ActivityLink>();
+    const ids = [...new Set(eventIds)];
+    for (let i = 0; i < ids.length; i += IN_LIMIT) {
+      const snapshot = await this.mappings.where('eventId', 'in', ids.slice(i, i + IN_LIMIT)).get();
+      for (const doc of snapshot.docs) {
+        const link = doc.data() as ActivityLink;
+        found.set(link.eventId, link);
+      }
+    }
+    return found;
+  }
+
+  async linksOfSeries(seriesId: string): Promise<ActivityLink[]> {
+    const snapshot = await this.mappings.where('seriesId', '==', seriesId).get();
+    return snapshot.docs.map((doc) => doc.data() as ActivityLink).filter((link) => !link.unlinked);
+  }
+
+  async saveLink(link: ActivityLink): Promise<void> {
+    await this.linkRef(link.activityId).set(link);
+  }
+
+  async deleteLink(activityId: string): Promise<void> {
+    await this.linkRef(activityId).delete();
+  }
+
+  /** Remembers a recurring series, so the rolling window can later read its next occurrences. */
+  async rememberSeries(seriesId: string): Promise<void> {
+    await this.mappings.doc(`${SERIES_PREFIX}${seriesId}`).set({ type: SERIES_TYPE, series: seriesId });
+  }
+
+  async forgetSeries(seriesId: string): Promise<void> {
+    await this.mappings.doc(`${SERIES_PREFIX}${seriesId}`).delete();
+  }
+
+  async seriesIds(): Promise<string[]> {
+    const snapshot = await this.mappings.where('type', '==', SERIES_TYPE).get();
+    return snapshot.docs.map((doc) => String(doc.get('series')));
+  }
+}
+
+/** The deployment-wide index of Google meetings (see core/sync/activities/ids.ts). */
+export class EventIndex {
+  constructor(private readonly db: Firestore) {}
+
+  private ref(key: string) {
+    return this.db.collection(ACTIVITY_EVENT_INDEX).doc(eventKeyDocId(key));
+  }
+
+  async get(key: string): Promise<EventIndexEntry | undefined> {
+    return (await this.ref(key).get()).data() as EventIndexEntry | undefined;
+  }
+
+  /**
+   * The entry of `key`, created in a transaction with `activityId` when there is none: of two runs
+   * that race, both get the same entry.
+   */
+  async claim(key: string, activityId: string, pending: boolean): Promise<EventIndexEntry> {
+    const ref = this.ref(key);
+    return this.db.runTransaction(async (tx) => {
+      const existing = (await tx.get(ref)).data() as EventIndexEntry | undefined;
+      if (existing) return existing;
+      const entry: EventIndexEntry = { activityId, pending };
+      tx.create(ref, { ...entry, key });
+      return entry;
+    });
+  }
+
+  async settle(key: string): Promise<void> {
+    await this.ref(key).update({ pending: false });
+  }
+}
+
+/**
+ * True when `contactId` is the own contact of a CRM user whose activity sync is configured (a start
+ * date and a linked account with the calendar granted): that user's sync exports their meetings
+ * (SPEC §3.5.1). Two or three reads, made only for activities not linked yet.
+ */
+export async function organizerSyncsActivities(db: Firestore, contactId: string): Promise<boolean> {
+  const owners = await db
+    .collection(COLLECTIONS.userContacts)
+    .where('contactId', '==', contactId)
+    .limit(1)
+    .get();
+  const uid = owners.docs[0]?.id;
+  if (!uid) return false;
+  const settings = (await db.collection(USERS).doc(uid).get()).get('syncSettings.activities.syncSince');
+  if (typeof settings !== 'string') return false;
+  return (await listAccounts(uid)).some((account) => account.capabilities.calendar);
+}

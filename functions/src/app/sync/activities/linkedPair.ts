@@ -1,0 +1,84 @@
+import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
+import type { CalendarEvent } from '../../../core/sync/activities/fields.js';
+import { type ActivityLink, planLinked } from '../../../core/sync/activities/plan.js';
+import type { Activity } from '../../../domain/crm/activity.js';
+import { AppError } from '../../../errors.js';
+import { type ActivityRun, recordConflicts } from './run.js';
+
+/** A record that keeps changing under us is left for the next run after this many tries. */
+const MAX_ATTEMPTS = 3;
+
+const isStale = (error: unknown) =>
+  (error instanceof GoogleApiFailure && error.kind === 'precondition_failed') ||
+  (error instanceof AppError && error.code === 'precondition_failed');
+
+/** CRM contact ids of the attendees the activity does not list yet (matched by email, §3.5.2). */
+export async function contactIdsOf(run: ActivityRun, emails: string[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (!emails.length) return ids;
+  for (const contact of await run.crm.findContactsByEmail(emails, run.actor)) {
+    for (const { address } of contact.emails) {
+      const key = address.toLowerCase();
+      if (!ids.has(key)) ids.set(key, contact.id);
+    }
+  }
+  return ids;
+}
+
+function newAttendeeEmails(activity: Activity, event: CalendarEvent): string[] {
+  const listed = new Set(activity.participants.map((p) => p.email.toLowerCase()));
+  return (event.attendees ?? [])
+    .map((a) => a.email?.toLowerCase())
+    .filter((email): email is string => !!email && !listed.has(email));
+}
+
+/**
+ * Brings one linked pair together (§3.5.3, §3.5.4): three-way merge, then the event is patched with
+ * If-Match and the activity updated with its version, so an edit made meanwhile on either side is
+ * never overwritten: on 412 both are read again and merged again. The link (with the new base,
+ * etag and version) is saved last: a crash before it repeats the same merge, which then finds both
+ * sides already equal.
+ */
+export async function syncLinkedPair(
+  run: ActivityRun,
+  link: ActivityLink,
+  start: { activity: Activity; event: CalendarEvent },
+): Promise<void> {
+  let { activity, event } = start;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const contactIds = await contactIdsOf(run, newAttendeeEmails(activity, event));
+      const plan = planLinked({ link, activity, event, contactIds });
+      if (plan.googlePatch)
+        event = await run.calendar.patch(link.eventId, plan.googlePatch, event.etag ?? null);
+      if (plan.crmPatch) {
+        const written = await run.crm.updateActivity(link.activityId, plan.crmPatch, {
+          actor: run.actor,
+          ifMatch: activity.version,
+        });
+        activity = written.record;
+      }
+      await run.state.saveLink({
+        ...link,
+        etag: event.etag ?? null,
+        crmVersion: activity.version,
+        base: plan.nextBase,
+      });
+      recordConflicts(run, link.activityId, plan.conflicts);
+      const counts = run.result.counts;
+      if (plan.googlePatch) counts.toGoogle.updated += 1;
+      if (plan.crmPatch) counts.toCrm.updated += 1;
+      if (!plan.googlePatch && !plan.crmPatch) counts.unchanged += 1;
+      return;
+    } catch (error) {
+      if (!isStale(error) || attempt >= MAX_ATTEMPTS) throw error;
+      const [fresh, current] = await Promise.all([
+        run.calendar.get(link.eventId),
+        run.crm.getActivity(link.activityId, run.actor),
+      ]);
+      if (!fresh) throw error;
+      event = fresh;
+      activity = current;
+    }
+  }
+}

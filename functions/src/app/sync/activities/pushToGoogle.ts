@@ -1,0 +1,179 @@
+import { organizerSyncsActivities } from '../../../adapters/firestore/activitySyncState.js';
+import { firestore } from '../../../adapters/firestore/client.js';
+import {
+  activityValues,
+  type CalendarEvent,
+  type EventTime,
+  eventDateTimes,
+} from '../../../core/sync/activities/fields.js';
+import { eventIdForActivity, eventKey } from '../../../core/sync/activities/ids.js';
+import { type ActivityLink, decideActivity, type OrganizerRole } from '../../../core/sync/activities/plan.js';
+import type { Activity } from '../../../domain/crm/activity.js';
+import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
+import { decodePageToken, listScope, type PagePosition } from '../../../domain/crm/paging.js';
+import { AppError } from '../../../errors.js';
+import { syncLinkedPair } from './linkedPair.js';
+import { type ActivityRun, perItem } from './run.js';
+
+/**
+ * CRM → Google (§3.5.1, §3.5.3, §3.5.5): the CRM change feed since the stored cursor. The first run
+ * takes "now" as its cursor BEFORE listing every activity from syncSince on, so a change made during
+ * the listing is read again afterwards rather than lost.
+ */
+export async function pushToGoogle(run: ActivityRun): Promise<void> {
+  const { crmCursor } = await run.state.cursor();
+  if (!crmCursor) {
+    const start = await run.crm.changeCursorNow();
+    await exportAll(run);
+    if (!run.failed) await run.state.saveCursor({ crmCursor: start });
+    return;
+  }
+  let cursor = crmCursor;
+  for (;;) {
+    const batch = await run.crm.readActivityChanges({ uid: run.uid, cursor, limit: MAX_CHANGE_BATCH });
+    for (const id of new Set(batch.changes.map((change) => change.recordId))) {
+      await perItem(run, id, async () => applyActivity(run, id, await currentActivity(run, id)));
+    }
+    cursor = batch.nextCursor;
+    if (!run.failed) await run.state.saveCursor({ crmCursor: cursor });
+    if (!batch.hasMore) return;
+  }
+}
+
+/** Every activity from syncSince on, a page at a time (Firestore's largest page is ours too). */
+async function exportAll(run: ActivityRun): Promise<void> {
+  const range = { from: run.window.since, to: Date.parse('9999-12-31T00:00:00Z') };
+  const scope = listScope.activities(range);
+  let after: PagePosition | undefined;
+  do {
+    const page = await run.crm.listActivities({ range, pageSize: 500, after }, run.actor);
+    for (const activity of page.items) {
+      if (activity.showInCalendar)
+        await perItem(run, activity.id, () => applyActivity(run, activity.id, activity));
+    }
+    after = page.nextPageToken ? decodePageToken(scope, page.nextPageToken) : undefined;
+  } while (after);
+}
+
+async function currentActivity(run: ActivityRun, id: string): Promise<Activity | undefined> {
+  try {
+    return await run.crm.getActivity(id, run.actor);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') return undefined;
+    throw error;
+  }
+}
+
+async function applyActivity(run: ActivityRun, id: string, activity: Activity | undefined): Promise<void> {
+  const link = await run.state.linkOfActivity(id);
+  const role = !link && activity?.showInCalendar ? await organizerRole(run, activity) : undefined;
+  const decision = decideActivity({ activity, link, since: run.window.since, role });
+  switch (decision.kind) {
+    case 'skip':
+      return;
+    case 'unchanged':
+      run.result.counts.unchanged += 1;
+      return;
+    case 'deleteEvent':
+    case 'unlink':
+      return removeFromCalendar(run, link as ActivityLink);
+    case 'merge': {
+      const current = link as ActivityLink;
+      const event = await run.calendar.get(current.eventId);
+      // Gone from Google: the Google pass handles the cancellation it listed (§3.5.5).
+      if (!event || event.status === 'cancelled') return;
+      return syncLinkedPair(run, current, { activity: activity as Activity, event });
+    }
+    case 'export':
+      return exportActivity(run, activity as Activity);
+    case 'takeOver':
+      return exportActivity(run, await takeOver(run, activity as Activity));
+  }
+}
+
+async function organizerRole(run: ActivityRun, activity: Activity): Promise<OrganizerRole> {
+  if (activity.organizerContactId === run.me.contactId) return 'me';
+  if (await organizerSyncsActivities(firestore(), activity.organizerContactId)) return 'syncingUser';
+  const takesPart = activity.participants.some(
+    (p) => p.contactId === run.me.contactId || run.me.emails.has(p.email.toLowerCase()),
+  );
+  return takesPart ? 'otherWithMe' : 'otherWithoutMe';
+}
+
+/**
+ * §3.5.1: the organizer has no sync, so the participant who runs the sync becomes the organizer; the
+ * former organizer stays in the meeting as a participant. The version check makes one of two
+ * participants' concurrent runs win; the other one's run sees an organizer who syncs next time.
+ */
+async function takeOver(run: ActivityRun, activity: Activity): Promise<Activity> {
+  const former = await run.crm.getContact(activity.organizerContactId, run.actor).catch(() => undefined);
+  const formerEmail = (former?.emails.find((e) => e.primary) ?? former?.emails[0])?.address;
+  const listed = activity.participants.some((p) => p.contactId === former?.id);
+  const participants =
+    former && formerEmail && !listed
+      ? [
+          ...activity.participants,
+          { contactId: former.id, email: formerEmail, response: 'needsAction' as const },
+        ]
+      : activity.participants;
+  const { record } = await run.crm.updateActivity(
+    activity.id,
+    { organizerContactId: run.me.contactId, participants },
+    { actor: run.actor, ifMatch: activity.version },
+  );
+  return record;
+}
+
+/**
+ * Inserts the event with the id derived from the activity's (a retried insert answers 409 and is read
+ * back: never a duplicate) and the activity id in its private extended properties, then links them and
+ * records the meeting in the deployment-wide index so attendees' runs link their copies to it.
+ */
+async function exportActivity(run: ActivityRun, activity: Activity): Promise<void> {
+  const values = activityValues(activity);
+  const body: CalendarEvent & { id: string } = {
+    id: eventIdForActivity(activity.id),
+    summary: activity.title,
+    ...(activity.description ? { description: activity.description } : {}),
+    ...(activity.location ? { location: activity.location } : {}),
+    ...eventDateTimes(values.time as EventTime),
+    attendees: activity.participants.map((p) => ({ email: p.email })),
+    extendedProperties: { private: { crmActivityId: activity.id } },
+  };
+  let { event } = await run.calendar.insert(body);
+  // Exported before, then removed from the calendar: Google keeps the deleted event under its id,
+  // and a cancelled event is restored by setting its status again.
+  if (event.status === 'cancelled') {
+    const { id: _id, ...fields } = body;
+    event = await run.calendar.patch(body.id, { ...fields, status: 'confirmed' }, null);
+  }
+  const key = eventKey(event);
+  if (key) await run.index.claim(key, activity.id, false);
+  await run.state.saveLink({
+    activityId: activity.id,
+    eventId: body.id,
+    origin: 'crm',
+    organizer: true,
+    ...(key ? { eventKey: key } : {}),
+    etag: event.etag ?? null,
+    crmVersion: activity.version,
+    // The CRM's values, so that any spelling Google changed comes back once as a Google change.
+    base: values,
+  });
+  run.result.counts.toGoogle.created += 1;
+}
+
+/**
+ * The activity left the calendar (deleted, or showInCalendar cleared): the event this sync created is
+ * deleted (already gone counts as done); an event that came from Google is only unlinked, and the
+ * link kept as a tombstone so its next change does not import it again (§3.5.5).
+ */
+export async function removeFromCalendar(run: ActivityRun, link: ActivityLink): Promise<void> {
+  if (link.origin === 'crm' && link.organizer) {
+    await run.calendar.delete(link.eventId);
+    await run.state.deleteLink(link.activityId);
+    run.result.counts.toGoogle.removed += 1;
+    return;
+  }
+  await run.state.saveLink({ ...link, unlinked: true });
+}

@@ -1,0 +1,55 @@
+import { ActivitySyncState, EventIndex } from '../../../adapters/firestore/activitySyncState.js';
+import { firestore } from '../../../adapters/firestore/client.js';
+import { GoogleApiCaller } from '../../../adapters/google/apiCaller.js';
+import { CalendarApi } from '../../../adapters/google/calendar.js';
+import { crmStore } from '../../crm/store.js';
+import type { ActivitySyncSettings, KindSync, KindSyncContext } from '../model.js';
+import { pullFromGoogle } from './pullFromGoogle.js';
+import { pushToGoogle } from './pushToGoogle.js';
+import { rollWindow, windowUntil } from './rollingWindow.js';
+import { type ActivityRun, emptyResult } from './run.js';
+
+/**
+ * The two-way sync of CRM activities with the user's primary Google Calendar (SPEC §3.5): Google's
+ * changes first (so that a record changed on both sides is merged once, with both sides' latest
+ * values), then the CRM's. A run with no changes costs one Calendar call: events.list with the sync
+ * token (the CRM feed is a Firestore read).
+ */
+export const syncActivities: KindSync<ActivitySyncSettings> = async (context) => {
+  const run = await startRun(context);
+  const stored = (await run.state.cursor()).windowUntil;
+  const window = windowUntil(stored, context.now());
+  run.window.until = window.until;
+  await pullFromGoogle(run);
+  if (window.roll && stored !== undefined) await rollWindow(run, stored);
+  if (!run.failed && window.until !== stored) await run.state.saveCursor({ windowUntil: window.until });
+  await pushToGoogle(run);
+  return run.result;
+};
+
+async function startRun(context: KindSyncContext<ActivitySyncSettings>): Promise<ActivityRun> {
+  const { uid, account, settings } = context;
+  if (!settings.syncSince) throw new Error('activity sync started without syncSince');
+  const db = firestore();
+  const crm = crmStore();
+  const caller = new GoogleApiCaller((forceRefresh) => context.accessToken(forceRefresh), {
+    now: context.now,
+  });
+  const own = await crm.ensureUserContact({ uid, email: account.email });
+  return {
+    uid,
+    account,
+    crm,
+    actor: { uid, admin: false, by: 'sync' },
+    state: new ActivitySyncState(db, uid, account.id),
+    index: new EventIndex(db),
+    calendar: new CalendarApi(caller),
+    window: { since: Date.parse(`${settings.syncSince}T00:00:00Z`), until: Number.POSITIVE_INFINITY },
+    me: {
+      contactId: own.id,
+      emails: new Set([account.email, ...own.emails.map((e) => e.address)].map((e) => e.toLowerCase())),
+    },
+    result: emptyResult(),
+    failed: false,
+  };
+}

@@ -1,0 +1,90 @@
+import type { ContactCursor } from '../../../adapters/firestore/contactSyncState.js';
+import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
+import type { Contact } from '../../../domain/crm/contact.js';
+import { readContact, taggedContacts } from './crmReads.js';
+import { createInGoogle } from './exports.js';
+import { reconcile } from './pairs.js';
+import { isItemError } from './report.js';
+import type { ContactRun } from './run.js';
+
+/**
+ * CRM → Google (SPEC §3.4.1, §3.4.3, §3.4.5). The first run takes a change cursor for "now", then
+ * exports every tagged contact that is not linked yet (the Google side ran first and linked what
+ * matched); later runs read the CRM change feed from the stored cursor, a batch at a time. The
+ * cursor moves only after a batch's work is durable, and contacts whose Google write failed are
+ * kept in `retryCrmIds` so that moving past them loses nothing.
+ */
+export async function syncFromCrm(run: ContactRun, cursor: ContactCursor): Promise<void> {
+  if (!cursor.crmCursor) {
+    await firstExport(run);
+    return;
+  }
+  let crmCursor = cursor.crmCursor;
+  let retry = cursor.retryCrmIds ?? [];
+  if (retry.length > 0) {
+    await syncContacts(run, retry);
+    retry = [...run.writes.failedCrmIds];
+    await run.state.saveCursor({ retryCrmIds: retry });
+  }
+  for (;;) {
+    const batch = await run.crm.readContactChanges({
+      uid: run.uid,
+      tagId: run.tagId,
+      cursor: crmCursor,
+      limit: MAX_CHANGE_BATCH,
+    });
+    const ids = [...new Set(batch.changes.map((change) => change.recordId))];
+    if (ids.length > 0) await syncContacts(run, ids);
+    await run.hooks.afterCrmBatch?.();
+    retry = [...new Set([...retry.filter((id) => !ids.includes(id)), ...run.writes.failedCrmIds])];
+    await run.state.saveCursor({ crmCursor: batch.nextCursor, retryCrmIds: retry });
+    crmCursor = batch.nextCursor;
+    if (!batch.hasMore) return;
+  }
+}
+
+async function firstExport(run: ContactRun): Promise<void> {
+  // Taken before the listing: a change made while listing is read again next run, never lost.
+  const start = await run.crm.changeCursorNow();
+  for await (const contacts of taggedContacts(run)) {
+    await syncContacts(
+      run,
+      contacts.map((contact) => contact.id),
+      contacts,
+    );
+  }
+  await run.state.saveCursor({ crmCursor: start, retryCrmIds: [...run.writes.failedCrmIds] });
+}
+
+/**
+ * Brings these CRM contacts to Google: linked ones are merged (or leave the group when they left
+ * the user's scope), tagged unlinked ones are created. Contacts that must be tried again end up in
+ * `run.writes.failedCrmIds`.
+ */
+async function syncContacts(run: ContactRun, ids: string[], known: Contact[] = []): Promise<void> {
+  const { links, pending } = await run.state.stateOfContacts(ids);
+  const read = new Map(known.map((contact) => [contact.id, contact]));
+  const toCreate: Contact[] = [];
+  for (const crmId of ids) {
+    try {
+      const contact = read.has(crmId) ? read.get(crmId) : await readContact(run, crmId);
+      const tagged = contact?.tagIds.includes(run.tagId) === true;
+      const link = links.get(crmId);
+      if (link) {
+        if (!tagged || contact?.version !== link.crmVersion) {
+          await reconcile(run, { crmId, link, contact, person: link.person, google: 'inGroup' });
+        }
+      } else if (contact && tagged && !pending.has(crmId)) {
+        toCreate.push(contact);
+      }
+    } catch (error) {
+      if (!isItemError(error)) throw error;
+      run.report.failed(crmId, error);
+      // The CRM refused the merged data: the next edit of either side brings it back. Anything
+      // else (the user kept editing while we merged) is tried again next run.
+      if (error.code !== 'invalid_argument') run.writes.failedCrmIds.add(crmId);
+    }
+  }
+  await run.writes.flush();
+  await createInGoogle(run, toCreate);
+}

@@ -1,0 +1,27 @@
+import type { Contact } from '../../../domain/crm/contact.js';
+import { decodePageToken, listScope, MAX_PAGE_SIZE, type PagePosition } from '../../../domain/crm/paging.js';
+import { AppError } from '../../../errors.js';
+import type { ContactRun } from './run.js';
+
+/** Reads of the CRM side that the contact sync's steps share. */
+
+/** The CRM contact, or undefined when it was deleted. */
+export async function readContact(run: ContactRun, crmId: string): Promise<Contact | undefined> {
+  try {
+    return await run.crm.getContact(crmId, run.actor);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') return undefined;
+    throw error;
+  }
+}
+
+/** The user's tagged CRM contacts, a page at a time. */
+export async function* taggedContacts(run: ContactRun): AsyncGenerator<Contact[]> {
+  let after: PagePosition | undefined;
+  for (;;) {
+    const page = await run.crm.listContacts({ tagId: run.tagId, pageSize: MAX_PAGE_SIZE, after }, run.actor);
+    if (page.items.length > 0) yield page.items;
+    if (!page.nextPageToken) return;
+    after = decodePageToken(listScope.contacts(run.tagId), page.nextPageToken);
+  }
+}

@@ -1,0 +1,224 @@
+import type { ContactLink } from '../../../adapters/firestore/contactSyncState.js';
+import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
+import { contactValues, newContactBody } from '../../../core/sync/contacts/crmValues.js';
+import { importedContactId } from '../../../core/sync/contacts/ids.js';
+import {
+  crmIdOf,
+  emailKeysOf,
+  isDeleted,
+  isInGroup,
+  type Person,
+  personValues,
+} from '../../../core/sync/contacts/personValues.js';
+import { type MatchCandidate, planUnlinkedPerson } from '../../../core/sync/contacts/plan.js';
+import { type Contact, emailKeys, parseNewContact } from '../../../domain/crm/contact.js';
+import { AppError } from '../../../errors.js';
+import { readContact, taggedContacts } from './crmReads.js';
+import { reconcile } from './pairs.js';
+import { isItemError } from './report.js';
+import type { ContactRun } from './run.js';
+
+/**
+ * Google → CRM (SPEC §3.4.2–5): reads the contacts changed since the stored sync token (all of them
+ * on the first run or when the token expired), a page at a time, and brings each into the CRM. The
+ * new sync token is stored only after the last page's work is done, so a run that stops half way
+ * reads the same changes again; that is harmless, because every step looks at the links first.
+ */
+export async function syncFromGoogle(run: ContactRun, syncToken: string | undefined): Promise<void> {
+  let fullListing = syncToken === undefined;
+  let position: { syncToken?: string; pageToken?: string } = { syncToken };
+  let waiting: WaitingContacts | undefined;
+  for (;;) {
+    let page: Awaited<ReturnType<ContactRun['people']['listPage']>>;
+    try {
+      page = await run.people.listPage(position);
+    } catch (error) {
+      if (!(error instanceof GoogleApiFailure && error.kind === 'sync_token_expired')) throw error;
+      // Expired after 7 days (or a page token of a listing that took too long): list everything
+      // again. Links make it harmless: nothing is imported or exported twice.
+      if (!fullListing || position.pageToken) {
+        fullListing = true;
+        position = {};
+        continue;
+      }
+      throw error;
+    }
+    if (fullListing) waiting ??= await waitingContacts(run);
+    await syncPage(run, page.people, fullListing, waiting);
+    await run.writes.flush();
+    await run.hooks.afterGooglePage?.();
+    if (page.nextPageToken) {
+      position = { ...position, pageToken: page.nextPageToken };
+      continue;
+    }
+    if (page.nextSyncToken) await run.state.saveCursor({ syncToken: page.nextSyncToken });
+    return;
+  }
+}
+
+async function syncPage(
+  run: ContactRun,
+  people: Person[],
+  fullListing: boolean,
+  waiting: WaitingContacts | undefined,
+): Promise<void> {
+  const links = await run.state.linksOfPeople(people.map((person) => person.resourceName ?? ''));
+  for (const person of people) {
+    const resourceName = person.resourceName ?? '';
+    try {
+      const link = links.get(resourceName);
+      if (link) await syncLinked(run, link, person);
+      else if (!isDeleted(person)) await syncUnlinked(run, person, fullListing, waiting);
+    } catch (error) {
+      if (!isItemError(error)) throw error;
+      run.report.failed(links.get(resourceName)?.crmId ?? resourceName, error);
+    }
+  }
+}
+
+async function syncLinked(run: ContactRun, link: ContactLink, person: Person): Promise<void> {
+  let google: 'deleted' | 'outOfGroup' | 'inGroup' = 'inGroup';
+  if (isDeleted(person)) google = 'deleted';
+  else if (!isInGroup(person, run.group.resourceName) && (await run.group.confirmLeft()))
+    google = 'outOfGroup';
+  if (google === 'inGroup' && person.etag === link.person.etag) {
+    // Our own write coming back (or nothing that concerns the sync): no ping-pong (§3.4.7).
+    run.report.counts.unchanged += 1;
+    return;
+  }
+  const contact = await readContact(run, link.crmId);
+  await reconcile(run, { crmId: link.crmId, link, contact, person, google });
+}
+
+async function syncUnlinked(
+  run: ContactRun,
+  person: Person,
+  fullListing: boolean,
+  waiting: WaitingContacts | undefined,
+): Promise<void> {
+  const inGroup = isInGroup(person, run.group.resourceName);
+  if (!inGroup && !fullListing) return;
+  const values = personValues(person);
+  const candidates = inGroup
+    ? await candidatesInCrm(run, person, values.emails ? emailKeysOf(values) : [])
+    : candidatesWaiting(person, emailKeysOf(values), waiting);
+  const plan = planUnlinkedPerson({ inGroup, fullListing, ...candidates });
+  if (plan.action === 'ignore') return;
+  if (plan.action === 'import') {
+    const created = await importContact(run, person, values);
+    await run.hooks.afterCrmImport?.();
+    // Linked at once (before Google hears of it), so a crash here cannot import it twice.
+    const link: ContactLink = {
+      crmId: created.id,
+      resourceName: person.resourceName ?? '',
+      base: contactValues(created),
+      crmVersion: created.version,
+      person,
+    };
+    run.writes.saveLink(link);
+    await reconcile(run, { crmId: created.id, link, contact: created, person, google: 'inGroup' });
+    return;
+  }
+  let contact = await readContact(run, plan.crmId);
+  if (!contact) return;
+  if (!contact.tagIds.includes(run.tagId)) {
+    contact = (await run.crm.tagContact(plan.crmId, run.tagId, { actor: run.actor })).record;
+  }
+  if (!inGroup) run.writes.addToGroup(person.resourceName ?? '');
+  waiting?.take(plan.crmId);
+  run.report.counts.toCrm.linked += 1;
+  await reconcile(run, { crmId: plan.crmId, contact, person, google: 'inGroup' });
+}
+
+/**
+ * Creates the CRM contact of an imported Google contact under an id derived from the Google
+ * contact, so that an import repeated after a crash (before its link was saved) finds the contact it
+ * created the first time instead of creating a second one.
+ */
+async function importContact(
+  run: ContactRun,
+  person: Person,
+  values: ReturnType<typeof personValues>,
+): Promise<Contact> {
+  const id = importedContactId(run.uid, person.resourceName ?? '');
+  try {
+    const created = await run.crm.createContact(parseNewContact(newContactBody(values, run.tagId)), {
+      actor: run.actor,
+      id,
+    });
+    run.report.counts.toCrm.created += 1;
+    return created;
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+    const existing = await run.crm.getContact(id, run.actor);
+    if (existing.tagIds.includes(run.tagId)) return existing;
+    return (await run.crm.tagContact(id, run.tagId, { actor: run.actor })).record;
+  }
+}
+
+/** CRM contacts an unlinked Google contact in the group could be: by our clientData key, then by email. */
+async function candidatesInCrm(
+  run: ContactRun,
+  person: Person,
+  emails: string[],
+): Promise<{ byClientData?: MatchCandidate; byEmail: MatchCandidate[] }> {
+  const named = crmIdOf(person);
+  const byId = named ? await readContact(run, named) : undefined;
+  const byEmail = emails.length > 0 ? await run.crm.findContactsByEmail(emails, run.actor) : [];
+  const found: Contact[] = [...(byId ? [byId] : []), ...byEmail];
+  // A pending create is no link: this may be the very contact whose create was not confirmed.
+  const { links } = await run.state.stateOfContacts(found.map((contact) => contact.id));
+  const candidate = (contact: Contact): MatchCandidate => ({
+    crmId: contact.id,
+    tagged: contact.tagIds.includes(run.tagId),
+    linked: links.has(contact.id) || run.writes.isLinking(contact.id),
+  });
+  return { byClientData: byId && candidate(byId), byEmail: byEmail.map(candidate) };
+}
+
+function candidatesWaiting(
+  person: Person,
+  emails: string[],
+  waiting: WaitingContacts | undefined,
+): { byClientData?: MatchCandidate; byEmail: MatchCandidate[] } {
+  const named = crmIdOf(person);
+  const free = (crmId: string): MatchCandidate => ({ crmId, tagged: true, linked: false });
+  const byClientData = named && waiting?.has(named) ? free(named) : undefined;
+  const byEmail = emails.flatMap((email) => waiting?.byEmail(email) ?? []).map(free);
+  return { byClientData, byEmail };
+}
+
+/**
+ * The CRM contacts carrying the user's tag that no Google contact is linked to yet, by id and email:
+ * what a full listing links Google contacts outside the group to (first run with contacts on both
+ * sides, account removed and linked again), instead of exporting duplicates. Held in memory for
+ * one listing; its size is the user's unlinked tagged contacts, not the Google account.
+ */
+class WaitingContacts {
+  private readonly ids = new Set<string>();
+  private readonly emails = new Map<string, string[]>();
+
+  add(contact: Contact): void {
+    this.ids.add(contact.id);
+    for (const email of emailKeys(contact))
+      this.emails.set(email, [...(this.emails.get(email) ?? []), contact.id]);
+  }
+  has(crmId: string): boolean {
+    return this.ids.has(crmId);
+  }
+  byEmail(email: string): string[] {
+    return (this.emails.get(email) ?? []).filter((id) => this.ids.has(id));
+  }
+  take(crmId: string): void {
+    this.ids.delete(crmId);
+  }
+}
+
+async function waitingContacts(run: ContactRun): Promise<WaitingContacts> {
+  const waiting = new WaitingContacts();
+  for await (const contacts of taggedContacts(run)) {
+    const { links } = await run.state.stateOfContacts(contacts.map((contact) => contact.id));
+    for (const contact of contacts) if (!links.has(contact.id)) waiting.add(contact);
+  }
+  return waiting;
+}

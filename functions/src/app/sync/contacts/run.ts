@@ -1,0 +1,35 @@
+import type { ContactSyncState } from '../../../adapters/firestore/contactSyncState.js';
+import type { PeopleApi } from '../../../adapters/google/people.js';
+import type { Actor } from '../../../domain/crm/common.js';
+import type { CrmStore } from '../../../ports/crmStore.js';
+import type { SyncGroup } from './group.js';
+import type { ContactRunReport } from './report.js';
+import type { PendingWrites } from './writes.js';
+
+/** Everything one contact sync run works with (built by syncContacts.ts). */
+export interface ContactRun {
+  uid: string;
+  /** The user's personal tag: what is in scope on the CRM side (SPEC §3.3). */
+  tagId: string;
+  /** The sync acting for the user: its CRM writes are skipped in the user's change feed (§3.4.7). */
+  actor: Actor;
+  crm: CrmStore;
+  people: PeopleApi;
+  state: ContactSyncState;
+  group: SyncGroup;
+  report: ContactRunReport;
+  writes: PendingWrites;
+  hooks: ContactSyncHooks;
+}
+
+/** Points where tests make a run stop as a crash would (after the work before them is durable or not). */
+export interface ContactSyncHooks {
+  /** After Google created contacts and before their links are saved. */
+  afterGoogleCreate?: () => Promise<void> | void;
+  /** After a Google contact was imported into the CRM, before its link is saved. */
+  afterCrmImport?: () => Promise<void> | void;
+  /** After a page of Google contacts was processed, before the next page is read. */
+  afterGooglePage?: () => Promise<void> | void;
+  /** After a batch of CRM changes was processed, before the change cursor is saved. */
+  afterCrmBatch?: () => Promise<void> | void;
+}

@@ -1,0 +1,66 @@
+import { firestore } from '../../../adapters/firestore/client.js';
+import { ContactSyncState } from '../../../adapters/firestore/contactSyncState.js';
+import { GoogleApiCaller } from '../../../adapters/google/apiCaller.js';
+import { PeopleApi } from '../../../adapters/google/people.js';
+import { config } from '../../../config.js';
+import { AppError } from '../../../errors.js';
+import { crmStore } from '../../crm/store.js';
+import type { ContactSyncSettings, KindSync, KindSyncContext, KindSyncResult } from '../model.js';
+import { syncFromCrm } from './crmPass.js';
+import { settlePendingCreates } from './exports.js';
+import { syncFromGoogle } from './googlePass.js';
+import { SyncGroup } from './group.js';
+import { ContactRunReport } from './report.js';
+import type { ContactRun, ContactSyncHooks } from './run.js';
+import { PendingWrites } from './writes.js';
+
+/**
+ * The two-way contact sync of one user's linked Google account (SPEC §3.4). In order:
+ * 1. the sync's contact group (remembered; found by name or created on the first run);
+ * 2. creates an earlier run could not confirm are settled (exports.ts);
+ * 3. Google → CRM from the People sync token (googlePass.ts);
+ * 4. CRM → Google from the CRM change feed (crmPass.ts).
+ * Google goes first so that, on a first run, contacts existing on both sides are linked before the
+ * CRM's tagged contacts are exported. A run with nothing new costs one People call (§5).
+ *
+ * Throwing means the kind failed; every step leaves state from which the next run resumes
+ * without duplicates or lost changes.
+ */
+export const syncContacts: KindSync<ContactSyncSettings> = (context) => runContactSync(context);
+
+export interface ContactSyncOptions {
+  /** The run's Google caller (tests give one with a fake sleep). */
+  caller?: GoogleApiCaller;
+  hooks?: ContactSyncHooks;
+}
+
+export async function runContactSync(
+  context: KindSyncContext<ContactSyncSettings>,
+  options: ContactSyncOptions = {},
+): Promise<KindSyncResult> {
+  const tagId = context.settings.tagId;
+  if (!tagId) throw new AppError('sync_not_configured', 'Contact sync needs a personal tag.');
+  const people = new PeopleApi(
+    options.caller ?? new GoogleApiCaller(context.accessToken, { now: context.now }),
+  );
+  const state = new ContactSyncState(firestore(), context.uid, context.account.id);
+  const cursor = await state.cursor();
+  const report = new ContactRunReport();
+  const group = await SyncGroup.open(people, state, config().contactGroupName, cursor.groupResourceName);
+  const run: ContactRun = {
+    uid: context.uid,
+    tagId,
+    actor: { uid: context.uid, admin: false, by: 'sync' },
+    crm: crmStore(),
+    people,
+    state,
+    group,
+    report,
+    writes: new PendingWrites(people, state, group, report),
+    hooks: options.hooks ?? {},
+  };
+  await settlePendingCreates(run);
+  await syncFromGoogle(run, cursor.syncToken);
+  await syncFromCrm(run, cursor);
+  return report.result();
+}

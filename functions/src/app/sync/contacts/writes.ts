@@ -1,0 +1,184 @@
+import type { ContactLink, ContactSyncState } from '../../../adapters/firestore/contactSyncState.js';
+import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
+import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.js';
+import type { Person, PersonUpdate } from '../../../core/sync/contacts/personValues.js';
+import type { SyncGroup } from './group.js';
+import type { ContactRunReport } from './report.js';
+
+/**
+ * The Google and sync-state writes of one slice of work (a page of Google contacts, a batch of CRM
+ * changes), gathered so that they cost as few calls as Google allows (SPEC §5): group membership
+ * changes ≤ 1000 per members:modify, updates ≤ 200 per batchUpdateContacts (one call per set of
+ * changed People fields). `flush()` carries them out; a link is saved or deleted only after the
+ * Google write it depends on succeeded, so a crash leaves state that the next run repairs.
+ */
+
+export interface GoogleUpdate {
+  crmId: string;
+  resourceName: string;
+  update: PersonUpdate;
+  /** Mapped data changes (not only our clientData key): counted as an update to Google. */
+  changesData: boolean;
+  /** The link to save once Google has the update (`person` = the contact as Google answered). */
+  linkAfter: (person: Person) => ContactLink;
+  /** Plans the pair again with the contact as Google has it now (after a stale etag). */
+  replan: (fresh: Person) => Promise<void>;
+}
+
+const MY_CONTACTS = 'contactGroups/myContacts';
+
+/** How often one contact's update may meet a stale etag before it is reported (and retried next run). */
+const MAX_ATTEMPTS = 2;
+
+export class PendingWrites {
+  private updates: GoogleUpdate[] = [];
+  private adds = new Set<string>();
+  private removes = new Map<string, string>();
+  private saves = new Map<string, ContactLink>();
+  private deletes = new Set<string>();
+  private readonly attempts = new Map<string, number>();
+  /** CRM contacts whose Google update failed: the cursor must not forget them. */
+  readonly failedCrmIds = new Set<string>();
+
+  constructor(
+    private readonly people: PeopleApi,
+    private readonly state: ContactSyncState,
+    private readonly group: SyncGroup,
+    private readonly report: ContactRunReport,
+  ) {}
+
+  updateGoogle(update: GoogleUpdate): void {
+    this.updates.push(update);
+  }
+
+  addToGroup(resourceName: string): void {
+    this.adds.add(resourceName);
+  }
+
+  /** Takes the Google contact out of the group, then forgets the link. */
+  removeFromGroup(crmId: string, resourceName: string): void {
+    this.removes.set(crmId, resourceName);
+  }
+
+  saveLink(link: ContactLink): void {
+    this.deletes.delete(link.crmId);
+    this.saves.set(link.crmId, link);
+  }
+
+  unlink(crmId: string): void {
+    this.saves.delete(crmId);
+    this.deletes.add(crmId);
+  }
+
+  /** A link saved in this slice of work and not yet written: the CRM contact is taken. */
+  isLinking(crmId: string): boolean {
+    return this.saves.has(crmId);
+  }
+
+  async flush(): Promise<void> {
+    // Re-planning after a stale etag may queue more work: go on until nothing is left.
+    while (this.updates.length > 0 || this.adds.size > 0 || this.removes.size > 0) {
+      await this.flushMembers();
+      const updates = this.updates;
+      this.updates = [];
+      for (const chunk of byFieldsInChunks(updates)) await this.applyUpdates(chunk);
+    }
+    const saves = [...this.saves.values()];
+    const deletes = [...this.deletes];
+    this.saves.clear();
+    this.deletes.clear();
+    await this.state.saveLinks(saves);
+    await this.state.deleteLinks(deletes);
+  }
+
+  private async flushMembers(): Promise<void> {
+    const adds = [...this.adds];
+    const removes = [...this.removes];
+    this.adds.clear();
+    this.removes.clear();
+    const group = this.group.resourceName;
+    for (let i = 0; i < adds.length; i += PEOPLE_LIMITS.modifyMembers) {
+      await this.people.modifyMembers(group, { add: adds.slice(i, i + PEOPLE_LIMITS.modifyMembers) });
+    }
+    for (let i = 0; i < removes.length; i += PEOPLE_LIMITS.modifyMembers) {
+      const chunk = removes.slice(i, i + PEOPLE_LIMITS.modifyMembers);
+      const remove = chunk.map(([, resourceName]) => resourceName);
+      const { notRemovable } = await this.people.modifyMembers(group, { remove });
+      if (notRemovable.length > 0) {
+        // Google keeps every contact in at least one group: these were only in ours. They stay
+        // contacts, as "My Contacts" members (what a contact created in Google belongs to).
+        await this.people.modifyMembers(MY_CONTACTS, { add: notRemovable });
+        await this.people.modifyMembers(group, { remove: notRemovable });
+      }
+      for (const [crmId] of chunk) this.unlink(crmId);
+    }
+  }
+
+  private async applyUpdates(chunk: GoogleUpdate[]): Promise<void> {
+    const fields = chunk[0]?.update.updatePersonFields ?? [];
+    try {
+      const done = await this.people.updateMany(
+        new Map(chunk.map((u) => [u.resourceName, u.update.person])),
+        fields,
+      );
+      for (const u of chunk) {
+        const person = done.get(u.resourceName);
+        if (person) this.succeeded(u, person);
+        else this.report.failed(u.crmId, new Error('Google did not return the updated contact.'));
+      }
+    } catch (error) {
+      if (!isItemFailure(error)) throw error;
+      // Google checks the whole batch first, so nothing was written: find the culprit one by one.
+      for (const u of chunk) await this.applyOne(u);
+    }
+  }
+
+  private async applyOne(u: GoogleUpdate): Promise<void> {
+    try {
+      this.succeeded(
+        u,
+        await this.people.update(u.resourceName, u.update.person, u.update.updatePersonFields),
+      );
+    } catch (error) {
+      if (!isItemFailure(error)) throw error;
+      const attempt = (this.attempts.get(u.crmId) ?? 0) + 1;
+      this.attempts.set(u.crmId, attempt);
+      if (error.kind === 'precondition_failed' && attempt < MAX_ATTEMPTS) {
+        // Changed in Google since we read it (Google's sync results may lag behind): merge again.
+        await u.replan(await this.people.get(u.resourceName));
+        return;
+      }
+      this.report.failed(u.crmId, error);
+      if (error.kind !== 'invalid') this.failedCrmIds.add(u.crmId);
+    }
+  }
+
+  private succeeded(u: GoogleUpdate, person: Person): void {
+    if (u.changesData) this.report.counts.toGoogle.updated += 1;
+    this.saveLink(u.linkAfter(person));
+  }
+}
+
+/** Failures of one contact (not of Google as a whole): the rest of the run goes on. */
+function isItemFailure(error: unknown): error is GoogleApiFailure {
+  return (
+    error instanceof GoogleApiFailure &&
+    (error.kind === 'precondition_failed' || error.kind === 'invalid' || error.kind === 'not_found')
+  );
+}
+
+/** Updates grouped by their set of changed People fields (one batch call each), ≤ 200 per chunk. */
+function byFieldsInChunks(updates: GoogleUpdate[]): GoogleUpdate[][] {
+  const groups = new Map<string, GoogleUpdate[]>();
+  for (const u of updates) {
+    const key = u.update.updatePersonFields.join(',');
+    groups.set(key, [...(groups.get(key) ?? []), u]);
+  }
+  const chunks: GoogleUpdate[][] = [];
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += PEOPLE_LIMITS.batchUpdate) {
+      chunks.push(group.slice(i, i + PEOPLE_LIMITS.batchUpdate));
+    }
+  }
+  return chunks;
+}

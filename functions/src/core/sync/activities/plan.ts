@@ -1,0 +1,194 @@
+import type { Activity, Participant } from '../../../domain/crm/activity.js';
+import { type FieldConflict, sameValue, threeWayMerge } from '../merge.js';
+import {
+  activityPatch,
+  activityValues,
+  type CalendarEvent,
+  type EventTime,
+  eventPatch,
+  eventValues,
+  participantsFor,
+  SYNC_FIELDS,
+  type SyncField,
+  type SyncValues,
+  startInstant,
+} from './fields.js';
+
+/**
+ * The rules of SPEC §3.5 as pure decisions, one record at a time (plan, then apply — SPEC §2).
+ * The executor (app/sync/activities) gathers the facts, asks here what to do, and carries it out.
+ */
+
+/** The stored pair of one CRM activity and one event on this account's primary calendar. */
+export interface ActivityLink {
+  activityId: string;
+  eventId: string;
+  /** `crm`: this sync inserted the event (and may delete it); `google`: the event came from Google. */
+  origin: 'crm' | 'google';
+  /** This calendar holds the organizer's copy: CRM edits can be pushed to it (§3.5.3). */
+  organizer: boolean;
+  /** The recurring event this occurrence belongs to. */
+  seriesId?: string;
+  /** The deployment-wide key of the meeting (see ids.ts). */
+  eventKey?: string;
+  /** The event's etag when last synced: an equal etag means Google has nothing new. */
+  etag: string | null;
+  /** The activity's version when last synced: an equal version means the CRM has nothing new. */
+  crmVersion: number;
+  /** What both sides agreed on at the last sync: the base of the three-way merge (none yet when just matched). */
+  base?: SyncValues;
+  /**
+   * The pair was cut (§3.5.5: an event from Google whose activity left the calendar): kept as a
+   * tombstone so that later changes of the event do not import it again.
+   */
+  unlinked?: boolean;
+}
+
+/** What to do with one event of a Google listing. */
+export type EventDecision =
+  | { kind: 'skip'; reason: 'before_sync_since' | 'beyond_window' | 'unlinked' | 'not_linked' }
+  /** Our own write coming back, or nothing this sync maps changed. */
+  | { kind: 'unchanged' }
+  /** Cancelled or deleted in Google: the linked activity becomes `canceled` (§3.5.5). */
+  | { kind: 'cancel' }
+  /** Cancelled and unknown: it may be a whole recurring series whose occurrences are linked. */
+  | { kind: 'cancelSeries'; seriesId: string }
+  | { kind: 'import' }
+  | { kind: 'merge' };
+
+export interface SyncWindow {
+  /** syncSince, epoch ms (00:00 UTC). */
+  since: number;
+  /** Occurrences of recurring events that start at or after this are not imported yet. */
+  until: number;
+}
+
+export function decideEvent(event: CalendarEvent, link: ActivityLink | undefined, window: SyncWindow) {
+  const decision = ((): EventDecision => {
+    if (link?.unlinked) return { kind: 'skip', reason: 'unlinked' };
+    if (event.status === 'cancelled') {
+      if (link) return { kind: 'cancel' };
+      return { kind: 'cancelSeries', seriesId: event.id as string };
+    }
+    if (link) return event.etag && event.etag === link.etag ? { kind: 'unchanged' } : { kind: 'merge' };
+    const time = eventValues(event).time as EventTime | undefined;
+    if (!time || startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
+    if (event.recurringEventId && startInstant(time) >= window.until) {
+      return { kind: 'skip', reason: 'beyond_window' };
+    }
+    return { kind: 'import' };
+  })();
+  return decision;
+}
+
+/** Who organizes an activity that is not linked yet, as seen by the user whose sync runs. */
+export type OrganizerRole =
+  /** The organizer contact is this user's own contact. */
+  | 'me'
+  /** Another CRM user whose activity sync is configured: their sync exports it (§3.5.1). */
+  | 'syncingUser'
+  /** Anyone else (a contact, or a CRM user without sync), and this user takes part. */
+  | 'otherWithMe'
+  /** Anyone else, and this user does not take part: not this user's meeting. */
+  | 'otherWithoutMe';
+
+/** What to do with one CRM activity (from the change feed, or the first run's listing). */
+export type ActivityDecision =
+  | { kind: 'skip' }
+  | { kind: 'unchanged' }
+  /** Left the calendar (deleted, or showInCalendar cleared) and we created the event: delete it. */
+  | { kind: 'deleteEvent' }
+  /** Left the calendar and the event came from Google: only cut the link (§3.5.5). */
+  | { kind: 'unlink' }
+  /** Linked, changed in the CRM, and this calendar holds the organizer's copy: merge and push. */
+  | { kind: 'merge' }
+  /** Not linked and organized by this user: insert the event. */
+  | { kind: 'export' }
+  /** Not linked, the organizer has no sync: this participant becomes the organizer, then exports. */
+  | { kind: 'takeOver' };
+
+export function decideActivity(input: {
+  activity: Activity | undefined;
+  link: ActivityLink | undefined;
+  since: number;
+  role?: OrganizerRole;
+}): ActivityDecision {
+  const { activity, link } = input;
+  const inCalendar = activity?.showInCalendar === true;
+  if (link?.unlinked) return { kind: 'skip' };
+  if (link) {
+    if (!inCalendar) return link.origin === 'crm' ? { kind: 'deleteEvent' } : { kind: 'unlink' };
+    if (activity.version === link.crmVersion) return { kind: 'unchanged' };
+    // A participant's copy cannot carry CRM edits (§3.5.3); Google's changes still come in.
+    return link.organizer ? { kind: 'merge' } : { kind: 'unchanged' };
+  }
+  if (!inCalendar) return { kind: 'skip' };
+  if (startInstant(activityValues(activity).time as EventTime) < input.since) return { kind: 'skip' };
+  if (input.role === 'me') return { kind: 'export' };
+  if (input.role === 'otherWithMe') return { kind: 'takeOver' };
+  return { kind: 'skip' };
+}
+
+export interface LinkedPlan {
+  /** Merge patch for the CRM activity, when it must change. */
+  crmPatch?: Record<string, unknown>;
+  /** events.patch body, when the event must change (only on the organizer's copy). */
+  googlePatch?: Record<string, unknown>;
+  conflicts: FieldConflict<SyncField>[];
+  /** The base to store once both writes are done. */
+  nextBase: SyncValues;
+}
+
+const sameParticipants = (a: Participant[], b: Participant[]) =>
+  sameValue(
+    a.map((p) => [p.email.toLowerCase(), p.contactId, p.response]),
+    b.map((p) => [p.email.toLowerCase(), p.contactId, p.response]),
+  );
+
+/**
+ * The three-way merge of one linked pair (§3.4.4 via §3.5.4): fields changed on one side go to the
+ * other; a same-field conflict goes to the later change (tie → CRM) and is reported. Only the
+ * organizer's copy takes CRM changes (§3.5.3); on a participant's copy Google's value is what both
+ * sides agreed on for the fields the CRM could not push, so they are not retried every run.
+ * Attendee responses are Google's: they refresh the CRM participants whenever they differ.
+ */
+export function planLinked(input: {
+  link: ActivityLink;
+  activity: Activity;
+  event: CalendarEvent;
+  /** CRM contact ids by lower-cased email, for attendees the activity does not list yet. */
+  contactIds: Map<string, string>;
+}): LinkedPlan {
+  const { link, activity, event } = input;
+  const google = eventValues(event);
+  const merge = threeWayMerge({
+    fields: SYNC_FIELDS,
+    base: link.base,
+    crm: activityValues(activity),
+    google,
+    crmChangedAt: Date.parse(activity.modifiedAt),
+    googleChangedAt: event.updated ? Date.parse(event.updated) : 0,
+  });
+  const pushable = link.organizer ? merge.googleUpdates : [];
+  const nextBase: SyncValues = { ...merge.merged };
+  for (const field of merge.googleUpdates) {
+    if (!pushable.includes(field)) nextBase[field] = google[field];
+  }
+  const crmPatch = activityPatch(
+    merge.merged,
+    merge.crmUpdates.filter((f) => f !== 'attendees'),
+  );
+  const participants = participantsFor((merge.merged.attendees as string[] | undefined) ?? [], {
+    crm: activity.participants,
+    google: event.attendees ?? [],
+    contactIds: input.contactIds,
+  });
+  if (!sameParticipants(participants, activity.participants)) crmPatch.participants = participants;
+  const googlePatch = eventPatch(merge.merged, pushable, event);
+  return {
+    ...(Object.keys(crmPatch).length ? { crmPatch } : {}),
+    ...(Object.keys(googlePatch).length ? { googlePatch } : {}),
+    conflicts: link.organizer ? merge.conflicts : merge.conflicts.filter((c) => c.winner === 'google'),
+    nextBase,
+  };
+}
