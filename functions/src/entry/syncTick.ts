@@ -1,4 +1,5 @@
 import { createHttpFunction, type RequestContext } from '../http/handler.js';
+import { syncTickRoutes } from '../routes/syncTick.js';
 
 /**
  * `syncTick`: called by Cloud Scheduler every minute (SPEC §3.6). Not public in the cloud: Cloud Run
@@ -7,5 +8,5 @@ import { createHttpFunction, type RequestContext } from '../http/handler.js';
 export default createHttpFunction<RequestContext>({
   name: 'syncTick',
   access: 'public',
-  routes: [],
+  routes: [...syncTickRoutes],
 });

@@ -1,7 +1,52 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
+import { type SyncRequest, SyncRequestSchema } from '../app/sync/messages.js';
+import { isTransientInfrastructureFault } from '../app/sync/runs/faults.js';
+import { runUserSync } from '../app/sync/runs/runUserSync.js';
 import { log } from '../logging.js';
 
-/** `syncUser`: runs one user's sync for a Pub/Sub fan-out message (SPEC §2, §3.6). */
+/**
+ * `syncUser`: runs one user's sync for a Pub/Sub message (SPEC §2, §3.6). The CloudEvent carries the
+ * Pub/Sub message, whose `data` is the base64 of a JSON SyncRequest
+ * (https://cloud.google.com/eventarc/docs/cloudevents#pubsub). Returning acknowledges the message;
+ * throwing asks Pub/Sub to deliver it again, which is right only for a transient fault of our own
+ * infrastructure: a malformed message or a failed run is acknowledged (a run records its failure).
+ */
+
+interface PubSubEventData {
+  message?: { data?: unknown };
+}
+
+function requestOf(event: CloudEvent<unknown>): SyncRequest | undefined {
+  const data = (event.data as PubSubEventData | undefined)?.message?.data;
+  if (typeof data !== 'string') return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(data, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = SyncRequestSchema.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
+}
+
 export default async function syncUser(event: CloudEvent<unknown>): Promise<void> {
   log.info('syncUser received a message', { eventId: event.id });
+  const request = requestOf(event);
+  if (!request) {
+    log.warn('syncUser dropped a malformed sync request', { eventId: event.id });
+    return;
+  }
+  try {
+    await runUserSync(request);
+  } catch (error) {
+    if (isTransientInfrastructureFault(error)) {
+      log.warn('syncUser hit a transient fault; Pub/Sub will deliver the request again', {
+        eventId: event.id,
+        uid: request.uid,
+        error,
+      });
+      throw error;
+    }
+    log.error('syncUser failed; the request is acknowledged', { eventId: event.id, uid: request.uid, error });
+  }
 }

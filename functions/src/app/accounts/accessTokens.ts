@@ -1,12 +1,13 @@
 import {
   type LinkedAccountRecord,
-  listAccounts,
+  linkedAccountOf,
   markReauthRequired,
 } from '../../adapters/firestore/accounts.js';
 import { type FreshAccessToken, OAuthFailure, refreshAccessToken } from '../../adapters/google/oauth.js';
 import { AppError } from '../../errors.js';
 import { log } from '../../logging.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
+import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { openRefreshToken } from './tokenVault.js';
 
 /**
@@ -52,11 +53,6 @@ export function forgetAccessToken(uid: string): void {
   cache.delete(uid);
 }
 
-/** The user's linked account that the sync works on (one per user, SPEC §3.2.3). */
-export async function linkedAccountOf(uid: string): Promise<LinkedAccountRecord | undefined> {
-  return (await listAccounts(uid)).at(-1);
-}
-
 /**
  * A valid access token for the user's linked Google account. Throws AppError `no_linked_account`,
  * `google_app_not_configured`, `unavailable` (retry later), or ReauthRequiredError.
@@ -97,6 +93,7 @@ async function obtain(uid: string, now: () => number): Promise<AccountAccess> {
     if (!(error instanceof OAuthFailure)) throw error;
     if (error.reason === 'invalid_grant') {
       await markReauthRequired(uid, account.id, account.refreshToken, 'invalid_grant', new Date(now()));
+      await refreshSyncSchedule(uid); // a reauthorization-required account is not dispatched (§3.2.5)
       cache.delete(uid);
       log.warn('Google refused the refresh token; the account needs to be linked again', {
         uid,

@@ -18,6 +18,7 @@ import { forgetAccessToken } from '../accounts/accessTokens.js';
 import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';
 import { openRefreshToken, sealRefreshToken } from '../accounts/tokenVault.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
+import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { linkingClock } from './clock.js';
 import { isDomainAllowed } from './domains.js';
 import { evaluateGrant, parseScopeString } from './scopes.js';
@@ -175,6 +176,7 @@ export async function completeLinking(query: URLSearchParams): Promise<LinkOutco
   const { account, replaced } = saved;
   forgetAccessToken(uid);
   await cleanUpReplaced(uid, account, replaced);
+  await refreshSyncSchedule(uid); // automatic sync resumes (or starts) for the new link
   await recordGoogleEmailOnOwnContact({ uid, email: checked.email }, identity.email);
   log.info('Google account linked', {
     uid,

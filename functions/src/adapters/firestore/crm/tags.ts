@@ -10,6 +10,7 @@ import {
 } from '../../../domain/crm/tag.js';
 import { AppError } from '../../../errors.js';
 import type { WriteOptions } from '../../../ports/crmStore.js';
+import { removeSlotInTransaction } from '../syncSchedule.js';
 import type { ContactRepository, StoredContact } from './contacts.js';
 import { COLLECTIONS, checkIfMatch, inTransaction, newMeta, pageOf, type StoredMeta } from './records.js';
 
@@ -115,6 +116,12 @@ export class TagRepository {
         if (tagged.empty) {
           const users = await tx.get(
             this.db.collection(COLLECTIONS.users).where('syncSettings.contacts.tagId', '==', id),
+          );
+          // The same transaction takes contact sync out of their automatic schedule (reads first).
+          await removeSlotInTransaction(
+            tx,
+            users.docs.map((user) => user.id),
+            'contacts',
           );
           for (const user of users.docs) {
             tx.update(user.ref, {

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
+import { publishSyncRequests } from '../../../adapters/pubsub/publisher.js';
+import { invalid, parseOrThrow } from '../../../domain/crm/validation.js';
+import { AppError } from '../../../errors.js';
+import { log } from '../../../logging.js';
+import { SYNC_KINDS } from '../model.js';
+import { abandonUnpublishedRun, type QueuedRun, queueManualRun } from './queueManualRun.js';
+
+/**
+ * `syncNow` (SPEC §4.3, the CRM's "Run sync"): queue a manual run for the caller and publish its
+ * request, or name the caller's run that is already queued or running. Answers at once; the run's
+ * progress and result are read from `GET /api/me/sync/runs/{runId}`.
+ */
+
+const SyncNowBodySchema = z.strictObject({
+  kinds: z
+    .array(z.enum(SYNC_KINDS, { error: `must be one of ${SYNC_KINDS.join(', ')}` }))
+    .min(1, 'must name at least one kind (or leave kinds out for all)')
+    .max(SYNC_KINDS.length, 'names a kind twice')
+    .refine((kinds) => new Set(kinds).size === kinds.length, 'names a kind twice')
+    .optional(),
+});
+
+export async function requestSync(
+  uid: string,
+  body: unknown,
+  now: () => number = Date.now,
+): Promise<QueuedRun> {
+  if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+    throw invalid({ body: 'must be a JSON object such as {"kinds": ["contacts"]}' });
+  }
+  const { kinds: requested } = parseOrThrow(SyncNowBodySchema, body ?? {});
+  // Kinds in their fixed order, whatever order the caller named them in.
+  const kinds = SYNC_KINDS.filter((kind) => !requested || requested.includes(kind));
+  if (!(await linkedAccountOf(uid))) {
+    throw new AppError('no_linked_account', 'Link a Google account before running the sync.');
+  }
+  const queued = await queueManualRun(uid, kinds, now());
+  if (queued.coalesced) return queued;
+  try {
+    await publishSyncRequests([{ trigger: 'manual', uid, runId: queued.runId }]);
+  } catch (error) {
+    log.error('could not publish a sync request', { uid, runId: queued.runId, error });
+    await abandonUnpublishedRun(uid, queued.runId, now());
+    throw new AppError('unavailable', 'The sync could not be queued right now; try again in a moment.');
+  }
+  log.info('manual sync queued', { uid, runId: queued.runId, kinds });
+  return queued;
+}

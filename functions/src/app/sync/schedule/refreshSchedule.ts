@@ -1,0 +1,53 @@
+import { type LinkedAccountRecord, linkedAccountOf } from '../../../adapters/firestore/accounts.js';
+import { deriveScheduleFromUser, type UserSchedule } from '../../../adapters/firestore/syncSchedule.js';
+import { settingsFrom } from '../../../adapters/firestore/syncSettings.js';
+import { encodeSlot, slotOf } from '../../../core/schedule/slots.js';
+import { SYNC_KINDS, type SyncKind, type SyncSettings } from '../model.js';
+
+/**
+ * Keeps `syncSchedule/{uid}` in step with what should run automatically for the user (SPEC §3.6):
+ * a kind is scheduled when its autoSync is on, it is configured (contacts: a tag; activities: a
+ * start date), and the linked account is active and granted the kind's capability. A
+ * reauthorization-required account is never dispatched (SPEC §3.2.5). Called after every change of
+ * the settings or the account; the fan-out reads only the schedule.
+ */
+
+const CAPABILITY: Record<SyncKind, keyof LinkedAccountRecord['capabilities']> = {
+  contacts: 'contacts',
+  activities: 'calendar',
+};
+
+/** The schedule the user's settings and account call for; undefined when nothing runs automatically. */
+export function scheduleFor(
+  uid: string,
+  settings: SyncSettings,
+  account: LinkedAccountRecord | undefined,
+): UserSchedule | undefined {
+  if (account?.status !== 'active') return undefined;
+  const slots: UserSchedule['slots'] = {};
+  for (const kind of SYNC_KINDS) {
+    // settingsFrom already turns autoSync off for a kind that is not configured.
+    const { autoSync, periodMinutes } = settings[kind];
+    if (autoSync && account.capabilities[CAPABILITY[kind]])
+      slots[kind] = encodeSlot(slotOf(uid, periodMinutes));
+  }
+  // The client id lets the fan-out skip accounts of an OAuth app that is no longer in force (§3.1.3).
+  return Object.keys(slots).length ? { slots, clientId: account.clientId } : undefined;
+}
+
+/** Retries when the account changed while the schedule was being written; a bound against livelock. */
+const MAX_ATTEMPTS = 5;
+
+const accountVersion = (account: LinkedAccountRecord | undefined) =>
+  account ? `${account.id}@${account.updatedAt.getTime()}` : 'none';
+
+export async function refreshSyncSchedule(uid: string): Promise<void> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const account = await linkedAccountOf(uid);
+    await deriveScheduleFromUser(uid, (user) => scheduleFor(uid, settingsFrom(user?.syncSettings), account));
+    // The settings are read inside the write's transaction; the account is not (it is found by a
+    // query in another module). A write based on an account that changed meanwhile is redone, so
+    // of two racing refreshes the one that writes last always wrote the latest account's state.
+    if (accountVersion(await linkedAccountOf(uid)) === accountVersion(account)) return;
+  }
+}
