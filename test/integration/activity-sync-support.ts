@@ -3,7 +3,11 @@ import { linkedAccountOf } from '../../functions/src/adapters/firestore/accounts
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { forgetAccessToken, getAccessToken } from '../../functions/src/app/accounts/accessTokens.js';
 import { syncActivities } from '../../functions/src/app/sync/activities/syncActivities.js';
-import type { KindSyncResult } from '../../functions/src/app/sync/model.js';
+import type {
+  ActivitySyncSettings,
+  KindSyncContext,
+  KindSyncResult,
+} from '../../functions/src/app/sync/model.js';
 import { api, type Json } from '../support/api.js';
 import type { TestStack } from '../support/stack.js';
 import type { TestUser } from '../support/users.js';
@@ -39,11 +43,14 @@ export async function withCalendar(stack: TestStack, user: TestUser): Promise<Ca
   return { ...user, googleEmail, contactId: me.json.contactId };
 }
 
-/** One activity sync run of `user`, called as the run orchestration calls it. */
-export async function runSync(user: TestUser, now: () => number = Date.now): Promise<KindSyncResult> {
+/** What the run orchestration gives one activity sync run of `user`. */
+export async function syncContext(
+  user: TestUser,
+  now: () => number = Date.now,
+): Promise<KindSyncContext<ActivitySyncSettings>> {
   const account = await linkedAccountOf(user.uid);
   assert.ok(account, 'the user has a linked account');
-  return syncActivities({
+  return {
     uid: user.uid,
     runId: `run-${Date.now()}`,
     account,
@@ -53,7 +60,12 @@ export async function runSync(user: TestUser, now: () => number = Date.now): Pro
       return (await getAccessToken(user.uid)).accessToken;
     },
     now,
-  });
+  };
+}
+
+/** One activity sync run of `user`, called as the run orchestration calls it. */
+export async function runSync(user: TestUser, now: () => number = Date.now): Promise<KindSyncResult> {
+  return syncActivities(await syncContext(user, now));
 }
 
 /** The Calendar data calls the emulator answered for `email` since the log was last cleared, by method. */

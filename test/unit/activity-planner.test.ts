@@ -10,6 +10,7 @@ import {
   type ActivityLink,
   decideActivity,
   decideEvent,
+  decideUnlisted,
   planLinked,
 } from '../../functions/src/core/sync/activities/plan.js';
 import type { Activity, Participant } from '../../functions/src/domain/crm/activity.js';
@@ -136,6 +137,84 @@ describe('activity planner: CRM activities', () => {
     const old = activity({ start: '2029-05-01T09:00:00Z', end: '2029-05-01T10:00:00Z' });
     assert.equal(decideActivity({ activity: old, link: undefined, since, role: 'me' }).kind, 'skip');
   });
+});
+
+describe('activity planner: cancelling and restoring (§3.5.5)', () => {
+  const since = WINDOW.since;
+  const canceled = activity({ status: 'canceled' });
+  it('when the organizer cancels a linked activity, then its event is cancelled in Google; on a participant copy nothing is pushed', () => {
+    assert.equal(decideActivity({ activity: canceled, link: link(), since }).kind, 'cancelEvent');
+    assert.equal(
+      decideActivity({ activity: canceled, link: link({ origin: 'google' }), since }).kind,
+      'cancelEvent',
+    );
+    assert.equal(
+      decideActivity({ activity: canceled, link: link({ organizer: false }), since }).kind,
+      'unchanged',
+    );
+  });
+  it('when a cancelled pair is edited while canceled, then nothing is pushed; planned again, the event is restored', () => {
+    const cancelledLink = link({ cancelled: true, crmVersion: 1 });
+    assert.equal(decideActivity({ activity: canceled, link: cancelledLink, since }).kind, 'unchanged');
+    assert.equal(decideActivity({ activity: activity(), link: cancelledLink, since }).kind, 'restoreEvent');
+    const hidden = activity({ showInCalendar: false });
+    assert.equal(decideActivity({ activity: hidden, link: cancelledLink, since }).kind, 'deleteEvent');
+  });
+  it('when a canceled activity is not linked, then it is never put into a calendar', () => {
+    assert.equal(decideActivity({ activity: canceled, link: undefined, since, role: 'me' }).kind, 'skip');
+    assert.equal(
+      decideActivity({ activity: canceled, link: undefined, since, role: 'otherWithMe' }).kind,
+      'skip',
+    );
+  });
+  it('when showInCalendar is set again on an unlinked pair, then it is relinked; a deleted activity is not', () => {
+    const tombstone = link({ origin: 'google', unlinked: true });
+    assert.equal(decideActivity({ activity: activity(), link: tombstone, since }).kind, 'relink');
+    const hidden = activity({ showInCalendar: false });
+    assert.equal(decideActivity({ activity: hidden, link: tombstone, since }).kind, 'skip');
+    assert.equal(decideActivity({ activity: undefined, link: tombstone, since }).kind, 'skip');
+  });
+  it("when a cancelled pair's event comes back cancelled (our echo), then it is unchanged; restored in Google, it un-cancels", () => {
+    const cancelledLink = link({ cancelled: true });
+    assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, cancelledLink, WINDOW), {
+      kind: 'unchanged',
+    });
+    assert.deepEqual(decideEvent(event(), cancelledLink, WINDOW), { kind: 'uncancel' });
+  });
+});
+
+describe('activity planner: linked events a complete full listing did not show', () => {
+  const listing = { empty: false, window: WINDOW };
+  const empty = { empty: true, window: WINDOW };
+  const beforeSince = event({
+    start: { dateTime: '2029-06-01T09:00:00Z' },
+    end: { dateTime: '2029-06-01T10:00:00Z' },
+  });
+  const lateOccurrence = event({
+    recurringEventId: 's1',
+    start: { dateTime: '2030-08-01T09:00:00Z' },
+    end: { dateTime: '2030-08-01T10:00:00Z' },
+  });
+  const cases: [string, CalendarEvent | undefined, typeof listing, string][] = [
+    ['gone (404/410)', undefined, listing, 'cancel'],
+    ['cancelled', { id: 'e1', status: 'cancelled' }, listing, 'cancel'],
+    ['gone, after an empty listing', undefined, empty, 'cancel'],
+    ['alive, after a listing with events', event(), listing, 'keep'],
+    ['alive before syncSince, after an empty listing', beforeSince, empty, 'keep'],
+    ['an occurrence beyond the window, after an empty listing', lateOccurrence, empty, 'keep'],
+    ['alive where the empty listing should have shown it', event(), empty, 'listingIncomplete'],
+    [
+      'all-day, alive in range, after an empty listing',
+      event({ start: { date: '2030-01-01' }, end: { date: '2030-01-02' } }),
+      empty,
+      'listingIncomplete',
+    ],
+  ];
+  for (const [name, found, seen, expected] of cases) {
+    it(`when the event is ${name}, then ${expected}`, () => {
+      assert.equal(decideUnlisted(found, seen), expected);
+    });
+  }
 });
 
 // ---- properties of the merge of a linked pair ------------------------------------------------------

@@ -23,6 +23,20 @@ export interface ActivityCursor {
   crmCursor?: string;
   /** End (epoch ms) of the rolling window up to which occurrences of series have been read. */
   windowUntil?: number;
+  /** A full listing in progress, or complete and its unlisted links not all checked yet. */
+  sweep?: ListingSweep;
+}
+
+/**
+ * The check that follows a full listing (GUIDE §4, Nango's generations): the listing stamps the links
+ * of the events it lists with `generation`; once it is complete, links without the stamp are checked.
+ */
+export interface ListingSweep {
+  generation: string;
+  /** The listing had at least one event (an empty one is not trusted to mean "all deleted"). */
+  listed: boolean;
+  /** Activity id of the last link checked: a crashed check resumes after it. */
+  after?: string;
 }
 
 export interface EventIndexEntry {
@@ -90,7 +104,30 @@ export class ActivitySyncState {
 
   async linksOfSeries(seriesId: string): Promise<ActivityLink[]> {
     const snapshot = await this.mappings.where('seriesId', '==', seriesId).get();
-    return snapshot.docs.map((doc) => doc.data() as ActivityLink).filter((link) => !link.unlinked);
+    return snapshot.docs
+      .map((doc) => doc.data() as ActivityLink)
+      .filter((link) => !link.unlinked && !link.cancelled);
+  }
+
+  /** Stamps the links of these events with the full listing that listed them (one write per link). */
+  async markListed(eventIds: string[], generation: string): Promise<void> {
+    const ids = [...new Set(eventIds)];
+    for (let i = 0; i < ids.length; i += IN_LIMIT) {
+      const snapshot = await this.mappings.where('eventId', 'in', ids.slice(i, i + IN_LIMIT)).get();
+      const stale = snapshot.docs.filter((doc) => doc.get('listedIn') !== generation);
+      if (!stale.length) continue;
+      const batch = this.db.batch();
+      for (const doc of stale) batch.update(doc.ref, { listedIn: generation });
+      await batch.commit();
+    }
+  }
+
+  /** Up to `limit` links in activity id order after `after`: all links, a page at a time. */
+  async linksAfter(after: string | undefined, limit: number): Promise<ActivityLink[]> {
+    // Only link documents carry `activityId` (series and contact mappings share the collection).
+    let query = this.mappings.orderBy('activityId').limit(limit);
+    if (after !== undefined) query = query.startAfter(after);
+    return (await query.get()).docs.map((doc) => doc.data() as ActivityLink);
   }
 
   async saveLink(link: ActivityLink): Promise<void> {

@@ -8,7 +8,7 @@ import { activityIdForEventKey, activityIdOfEventId, eventKey } from '../../../c
 import type { ActivityLink } from '../../../core/sync/activities/plan.js';
 import { type Activity, parseNewActivity } from '../../../domain/crm/activity.js';
 import { AppError } from '../../../errors.js';
-import { contactIdsOf, syncLinkedPair } from './linkedPair.js';
+import { contactIdsOf, syncLinkedPairCountedAs } from './linkedPair.js';
 import type { ActivityRun } from './run.js';
 
 /**
@@ -150,9 +150,7 @@ async function linkExisting(
   };
   if (event.recurringEventId) await run.state.rememberSeries(event.recurringEventId);
   await run.state.saveLink(link);
-  const unchanged = run.result.counts.unchanged;
-  await syncLinkedPair(run, link, { activity, event });
-  // The pair's merge counted itself; linking is what happened to it.
-  run.result.counts.unchanged = unchanged;
-  run.result.counts.toCrm.linked += 1;
+  await syncLinkedPairCountedAs(run, link, { activity, event }, (counts) => {
+    counts.toCrm.linked += 1;
+  });
 }

@@ -82,3 +82,19 @@ export async function syncLinkedPair(
     }
   }
 }
+
+/**
+ * syncLinkedPair for a pair that was just (re)linked or restored: that is what the run counts for it
+ * (`count`), rather than the merge's own "unchanged".
+ */
+export async function syncLinkedPairCountedAs(
+  run: ActivityRun,
+  link: ActivityLink,
+  start: { activity: Activity; event: CalendarEvent },
+  count: (counts: ActivityRun['result']['counts']) => void,
+): Promise<void> {
+  const unchanged = run.result.counts.unchanged;
+  await syncLinkedPair(run, link, start);
+  run.result.counts.unchanged = unchanged;
+  count(run.result.counts);
+}

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import type { ListPosition } from '../../../adapters/google/calendar.js';
 import type { CalendarEvent } from '../../../core/sync/activities/fields.js';
 import { type ActivityLink, decideEvent } from '../../../core/sync/activities/plan.js';
 import { AppError } from '../../../errors.js';
 import { log } from '../../../logging.js';
+import { cancelLinked } from './cancelLinked.js';
 import { importEvent } from './importEvent.js';
 import { syncLinkedPair } from './linkedPair.js';
 import { removeFromCalendar } from './pushToGoogle.js';
@@ -14,14 +16,16 @@ import { type ActivityRun, perItem } from './run.js';
  * (a full listing from syncSince the first time, or when Google answers 410), page by page so that
  * memory stays flat. After each page the position is saved, so a crashed run resumes there; once an
  * item failed, positions are no longer saved in this run, so the next run sees that item again.
+ * A full listing stamps the links of what it lists, for the check that follows it (sweepUnlisted.ts).
  */
 export async function pullFromGoogle(run: ActivityRun): Promise<void> {
   const cursor = await run.state.cursor();
+  const full = (): ListPosition => ({ mode: 'full', timeMin: new Date(run.window.since).toISOString() });
   const fresh = (): ListPosition =>
-    cursor.syncToken
-      ? { mode: 'incremental', syncToken: cursor.syncToken }
-      : { mode: 'full', timeMin: new Date(run.window.since).toISOString() };
+    cursor.syncToken ? { mode: 'incremental', syncToken: cursor.syncToken } : full();
   let position = cursor.listing ?? fresh();
+  // A resumed full listing keeps the generation its first pages stamped.
+  let sweep = position.mode === 'full' && cursor.listing ? cursor.sweep : undefined;
   for (;;) {
     let page: Awaited<ReturnType<typeof run.calendar.listPage>>;
     try {
@@ -29,19 +33,34 @@ export async function pullFromGoogle(run: ActivityRun): Promise<void> {
     } catch (error) {
       const restart = restartFrom(error, position, cursor.listing !== undefined);
       if (!restart) throw error;
-      position =
-        restart === 'full' ? { mode: 'full', timeMin: new Date(run.window.since).toISOString() } : fresh();
+      position = restart === 'full' ? full() : fresh();
       cursor.listing = undefined;
       if (restart === 'full') cursor.syncToken = undefined;
       continue;
     }
+    if (position.mode === 'full') {
+      sweep ??= { generation: randomUUID(), listed: false };
+      sweep.listed ||= page.items.length > 0;
+    }
     await applyEvents(run, page.items);
+    // Stamped after the page is applied: links it created or deleted are then as they stay.
+    if (sweep)
+      await run.state.markListed(
+        page.items.map((event) => String(event.id)),
+        sweep.generation,
+      );
     if (page.nextPageToken) {
       position = { ...position, pageToken: page.nextPageToken };
-      if (!run.failed) await run.state.saveCursor({ listing: position });
+      if (!run.failed) await run.state.saveCursor({ listing: position, ...(sweep ? { sweep } : {}) });
       continue;
     }
-    if (!run.failed) await run.state.saveCursor({ syncToken: page.nextSyncToken ?? null, listing: null });
+    // The sweep is saved with the token of the complete listing, so a crash cannot lose it.
+    if (!run.failed)
+      await run.state.saveCursor({
+        syncToken: page.nextSyncToken ?? null,
+        listing: null,
+        ...(sweep ? { sweep } : {}),
+      });
     return;
   }
 }
@@ -88,6 +107,8 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
     }
     case 'import':
       return importEvent(run, event);
+    case 'uncancel':
+      return uncancelLinked(run, link as ActivityLink, event);
     case 'merge': {
       const current = link as ActivityLink;
       const activity = await run.crm.getActivity(current.activityId, run.actor).catch((error) => {
@@ -102,23 +123,23 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
 }
 
 /**
- * The event was cancelled or deleted in Google. On the organizer's copy that cancels the meeting: the
- * activity becomes `canceled`, nothing is deleted in the CRM (§3.5.5). A participant's copy is
- * cancelled also when that participant was uninvited or removed it from their calendar, which does
- * not cancel the meeting for the others: the link is only cut.
+ * The organizer restored in Google an event whose meeting was cancelled on both sides: the activity
+ * is planned again (the mirror of §3.5.5), then the pair is merged as any changed pair.
  */
-async function cancelLinked(run: ActivityRun, link: ActivityLink): Promise<void> {
-  if (link.organizer) {
-    try {
-      const { changed } = await run.crm.updateActivity(
-        link.activityId,
-        { status: 'canceled' },
-        { actor: run.actor },
-      );
-      if (changed) run.result.counts.toCrm.canceled = (run.result.counts.toCrm.canceled ?? 0) + 1;
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === 'not_found')) throw error;
-    }
+async function uncancelLinked(run: ActivityRun, link: ActivityLink, event: CalendarEvent): Promise<void> {
+  const { cancelled: _cancelled, ...live } = link;
+  let activity = await run.crm.getActivity(link.activityId, run.actor).catch((error) => {
+    if (error instanceof AppError && error.code === 'not_found') return undefined;
+    throw error;
+  });
+  if (!activity) return removeFromCalendar(run, live);
+  if (activity.status === 'canceled') {
+    ({ record: activity } = await run.crm.updateActivity(
+      activity.id,
+      { status: 'planned' },
+      { actor: run.actor, ifMatch: activity.version },
+    ));
+    run.result.counts.toCrm.updated += 1;
   }
-  await run.state.deleteLink(link.activityId);
+  return syncLinkedPair(run, live, { activity, event });
 }

@@ -12,7 +12,8 @@ import type { Activity } from '../../../domain/crm/activity.js';
 import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
 import { decodePageToken, listScope, type PagePosition } from '../../../domain/crm/paging.js';
 import { AppError } from '../../../errors.js';
-import { syncLinkedPair } from './linkedPair.js';
+import { cancelLinked } from './cancelLinked.js';
+import { syncLinkedPair, syncLinkedPairCountedAs } from './linkedPair.js';
 import { type ActivityRun, perItem } from './run.js';
 
 /**
@@ -88,6 +89,12 @@ async function applyActivity(run: ActivityRun, id: string, activity: Activity | 
       return exportActivity(run, activity as Activity);
     case 'takeOver':
       return exportActivity(run, await takeOver(run, activity as Activity));
+    case 'cancelEvent':
+      return cancelEvent(run, link as ActivityLink, activity as Activity);
+    case 'restoreEvent':
+      return restoreEvent(run, link as ActivityLink, activity as Activity);
+    case 'relink':
+      return relink(run, link as ActivityLink, activity as Activity);
   }
 }
 
@@ -176,4 +183,59 @@ export async function removeFromCalendar(run: ActivityRun, link: ActivityLink): 
     return;
   }
   await run.state.saveLink({ ...link, unlinked: true });
+}
+
+/**
+ * The organizer canceled the meeting in the CRM (§3.5.3 carries it; §3.5.5 bounds it). The event this
+ * sync created is deleted, as Google's UI does for the organizer (attendees see it cancelled; already
+ * gone, 410, counts as done). An event that came from Google is not deleted but set `cancelled`: to
+ * attendees that is the same cancellation, while the organizer's copy keeps every detail. Either way
+ * the link stays, marked cancelled, so that its echo is no change and un-cancelling restores it.
+ */
+async function cancelEvent(run: ActivityRun, link: ActivityLink, activity: Activity): Promise<void> {
+  let etag: string | null = null;
+  if (link.origin === 'crm') await run.calendar.delete(link.eventId);
+  else {
+    const event = await run.calendar.get(link.eventId);
+    if (event && event.status !== 'cancelled')
+      etag = (await run.calendar.patch(link.eventId, { status: 'cancelled' }, null)).etag ?? null;
+  }
+  await run.state.saveLink({ ...link, cancelled: true, etag, crmVersion: activity.version });
+  run.result.counts.toGoogle.removed += 1;
+}
+
+/**
+ * The activity is planned (or in progress…) again after it was canceled: its cancelled event is
+ * confirmed again — the same event, so attendees' copies come back rather than a second invitation —
+ * then merged, which pushes the edits made meanwhile. An event Google no longer has is exported anew.
+ */
+async function restoreEvent(run: ActivityRun, link: ActivityLink, activity: Activity): Promise<void> {
+  const { cancelled: _cancelled, ...live } = link;
+  let event = await run.calendar.get(link.eventId);
+  if (!event) {
+    await run.state.deleteLink(link.activityId);
+    return exportActivity(run, activity);
+  }
+  if (event.status === 'cancelled')
+    event = await run.calendar.patch(link.eventId, { status: 'confirmed' }, event.etag ?? null);
+  await run.state.saveLink(live);
+  await syncLinkedPairCountedAs(run, live, { activity, event }, (counts) => {
+    counts.toGoogle.updated += 1;
+  });
+}
+
+/**
+ * showInCalendar is set again on an activity whose event was only unlinked (it came from Google): a
+ * user who turns it back on expects the meeting in Google once, so the very event of the tombstone is
+ * linked again, and merged against the base both sides had agreed on when it was cut. Cancelled or
+ * gone meanwhile in Google: as for any linked event (§3.5.5).
+ */
+async function relink(run: ActivityRun, link: ActivityLink, activity: Activity): Promise<void> {
+  const { unlinked: _unlinked, ...linked } = link;
+  const event = await run.calendar.get(link.eventId);
+  if (!event || event.status === 'cancelled') return cancelLinked(run, linked);
+  await run.state.saveLink(linked);
+  await syncLinkedPairCountedAs(run, linked, { activity, event }, (counts) => {
+    counts.toCrm.linked += 1;
+  });
 }

@@ -8,6 +8,7 @@ import { pullFromGoogle } from './pullFromGoogle.js';
 import { pushToGoogle } from './pushToGoogle.js';
 import { rollWindow, windowUntil } from './rollingWindow.js';
 import { type ActivityRun, emptyResult } from './run.js';
+import { sweepUnlisted } from './sweepUnlisted.js';
 
 /**
  * The two-way sync of CRM activities with the user's primary Google Calendar (SPEC §3.5): Google's
@@ -15,19 +16,23 @@ import { type ActivityRun, emptyResult } from './run.js';
  * values), then the CRM's. A run with no changes costs one Calendar call: events.list with the sync
  * token (the CRM feed is a Firestore read).
  */
-export const syncActivities: KindSync<ActivitySyncSettings> = async (context) => {
-  const run = await startRun(context);
+export const syncActivities: KindSync<ActivitySyncSettings> = async (context) =>
+  runActivitySync(await startRun(context), context.now());
+
+/** The run's steps, over what startRun gathered (tests run them over a Google that misbehaves). */
+export async function runActivitySync(run: ActivityRun, now: number) {
   const stored = (await run.state.cursor()).windowUntil;
-  const window = windowUntil(stored, context.now());
+  const window = windowUntil(stored, now);
   run.window.until = window.until;
   await pullFromGoogle(run);
+  await sweepUnlisted(run);
   if (window.roll && stored !== undefined) await rollWindow(run, stored);
   if (!run.failed && window.until !== stored) await run.state.saveCursor({ windowUntil: window.until });
   await pushToGoogle(run);
   return run.result;
-};
+}
 
-async function startRun(context: KindSyncContext<ActivitySyncSettings>): Promise<ActivityRun> {
+export async function startRun(context: KindSyncContext<ActivitySyncSettings>): Promise<ActivityRun> {
   const { uid, account, settings } = context;
   if (!settings.syncSince) throw new Error('activity sync started without syncSince');
   const db = firestore();

@@ -42,6 +42,14 @@ export interface ActivityLink {
    * tombstone so that later changes of the event do not import it again.
    */
   unlinked?: boolean;
+  /**
+   * The meeting is cancelled on both sides (in Google or by the organizer in the CRM). The link is
+   * kept so that un-cancelling in the CRM restores this very event (same id, same iCalUID: attendees
+   * see the meeting come back, not a second invitation), and a restore in Google un-cancels the activity.
+   */
+  cancelled?: boolean;
+  /** The last full listing (its generation) that listed this event (see decideUnlisted). */
+  listedIn?: string;
 }
 
 /** What to do with one event of a Google listing. */
@@ -53,6 +61,8 @@ export type EventDecision =
   | { kind: 'cancel' }
   /** Cancelled and unknown: it may be a whole recurring series whose occurrences are linked. */
   | { kind: 'cancelSeries'; seriesId: string }
+  /** Restored in Google after both sides were cancelled: the activity is planned again, then merged. */
+  | { kind: 'uncancel' }
   | { kind: 'import' }
   | { kind: 'merge' };
 
@@ -66,6 +76,7 @@ export interface SyncWindow {
 export function decideEvent(event: CalendarEvent, link: ActivityLink | undefined, window: SyncWindow) {
   const decision = ((): EventDecision => {
     if (link?.unlinked) return { kind: 'skip', reason: 'unlinked' };
+    if (link?.cancelled) return event.status === 'cancelled' ? { kind: 'unchanged' } : { kind: 'uncancel' };
     if (event.status === 'cancelled') {
       if (link) return { kind: 'cancel' };
       return { kind: 'cancelSeries', seriesId: event.id as string };
@@ -105,7 +116,18 @@ export type ActivityDecision =
   /** Not linked and organized by this user: insert the event. */
   | { kind: 'export' }
   /** Not linked, the organizer has no sync: this participant becomes the organizer, then exports. */
-  | { kind: 'takeOver' };
+  | { kind: 'takeOver' }
+  /**
+   * Canceled in the CRM on the organizer's copy: the event this sync created is deleted (as Google's
+   * own UI does for the organizer: attendees see it cancelled); one that came from Google is set
+   * `cancelled` with a patch (§3.5.5 deletes only what we created; the organizer's copy of a
+   * cancelled event keeps its details and can be restored).
+   */
+  | { kind: 'cancelEvent' }
+  /** Back from `canceled` in the CRM: the cancelled event is confirmed again, then merged. */
+  | { kind: 'restoreEvent' }
+  /** showInCalendar set again on an activity whose event was only unlinked: link that event again. */
+  | { kind: 'relink' };
 
 export function decideActivity(input: {
   activity: Activity | undefined;
@@ -115,14 +137,20 @@ export function decideActivity(input: {
 }): ActivityDecision {
   const { activity, link } = input;
   const inCalendar = activity?.showInCalendar === true;
-  if (link?.unlinked) return { kind: 'skip' };
+  if (link?.unlinked) return inCalendar ? { kind: 'relink' } : { kind: 'skip' };
   if (link) {
     if (!inCalendar) return link.origin === 'crm' ? { kind: 'deleteEvent' } : { kind: 'unlink' };
-    if (activity.version === link.crmVersion) return { kind: 'unchanged' };
-    // A participant's copy cannot carry CRM edits (§3.5.3); Google's changes still come in.
-    return link.organizer ? { kind: 'merge' } : { kind: 'unchanged' };
+    // A participant's copy cannot carry CRM edits nor status (§3.5.3); Google's changes still come in.
+    if (!link.organizer) return { kind: 'unchanged' };
+    const canceled = activity.status === 'canceled';
+    if (canceled !== (link.cancelled === true))
+      return canceled ? { kind: 'cancelEvent' } : { kind: 'restoreEvent' };
+    // Edits of a canceled meeting wait for it to be restored (then they merge against the base).
+    if (canceled || activity.version === link.crmVersion) return { kind: 'unchanged' };
+    return { kind: 'merge' };
   }
-  if (!inCalendar) return { kind: 'skip' };
+  // A canceled meeting is not put into a calendar (nor back into it by an edit after Google cancelled it).
+  if (!inCalendar || activity.status === 'canceled') return { kind: 'skip' };
   if (startInstant(activityValues(activity).time as EventTime) < input.since) return { kind: 'skip' };
   if (input.role === 'me') return { kind: 'export' };
   if (input.role === 'otherWithMe') return { kind: 'takeOver' };
@@ -191,4 +219,36 @@ export function planLinked(input: {
     conflicts: link.organizer ? merge.conflicts : merge.conflicts.filter((c) => c.winner === 'google'),
     nextBase,
   };
+}
+
+/** What a complete full listing's check of a linked event it did not list (GUIDE §4) concluded. */
+export type UnlistedDecision =
+  /** Gone (404/410) or cancelled: deleted while the sync token was invalid, §3.5.5 applies. */
+  | 'cancel'
+  /** Still there, outside what the listing covers (moved before syncSince, an occurrence beyond the window). */
+  | 'keep'
+  /**
+   * Still there and inside what an EMPTY listing covered: the listing cannot be trusted (GUIDE §1
+   * StorageEmpty), so nothing more is concluded from it.
+   */
+  | 'listingIncomplete';
+
+/**
+ * `event` is what events.get answered (undefined for 404/410; events.get returns cancelled events,
+ * https://developers.google.com/workspace/calendar/api/v3/reference/events/get). An event still
+ * there is left alone after a listing that had items (it may have been moved into range meanwhile).
+ */
+export function decideUnlisted(
+  event: CalendarEvent | undefined,
+  listing: { empty: boolean; window: SyncWindow },
+): UnlistedDecision {
+  if (!event || event.status === 'cancelled') return 'cancel';
+  if (!listing.empty) return 'keep';
+  const time = eventValues(event).time as EventTime | undefined;
+  if (!time) return 'keep';
+  const start = startInstant(time);
+  // A full listing covers what ends after syncSince (timeMin bounds the end).
+  const end = time.allDay ? Date.parse(`${time.end}T00:00:00Z`) : Date.parse(time.end);
+  const covered = end > listing.window.since && !(event.recurringEventId && start >= listing.window.until);
+  return covered ? 'listingIncomplete' : 'keep';
 }

@@ -1,0 +1,24 @@
+import type { ActivityLink } from '../../../core/sync/activities/plan.js';
+import { AppError } from '../../../errors.js';
+import type { ActivityRun } from './run.js';
+
+/**
+ * The event was cancelled or deleted in Google. On the organizer's copy that cancels the meeting: the
+ * activity becomes `canceled`, nothing is deleted in the CRM (§3.5.5), and the link is kept (marked
+ * cancelled) so that un-cancelling either side brings this event back. A participant's copy is
+ * cancelled also when that participant was uninvited or removed it from their calendar, which does
+ * not cancel the meeting for the others: the link is only cut.
+ */
+export async function cancelLinked(run: ActivityRun, link: ActivityLink): Promise<void> {
+  if (!link.organizer) return run.state.deleteLink(link.activityId);
+  let written: Awaited<ReturnType<typeof run.crm.updateActivity>>;
+  try {
+    written = await run.crm.updateActivity(link.activityId, { status: 'canceled' }, { actor: run.actor });
+  } catch (error) {
+    if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+    return run.state.deleteLink(link.activityId);
+  }
+  if (written.changed) run.result.counts.toCrm.canceled = (run.result.counts.toCrm.canceled ?? 0) + 1;
+  const { unlinked: _unlinked, ...kept } = link;
+  await run.state.saveLink({ ...kept, cancelled: true, crmVersion: written.record.version });
+}
