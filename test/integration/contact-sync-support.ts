@@ -109,6 +109,14 @@ export async function crmPatch(su: SyncUser, id: string, patch: Json): Promise<J
   return reply.json;
 }
 
+/** The user puts their personal tag on a CRM contact (or takes it off). */
+export async function crmTag(su: SyncUser, id: string, tagged = true): Promise<void> {
+  const reply = tagged
+    ? await api(su.user, 'POST', `/contacts/${id}/tags`, { tagId: su.tagId })
+    : await api(su.user, 'DELETE', `/contacts/${id}/tags/${su.tagId}`);
+  assert.equal(reply.status, tagged ? 201 : 204, JSON.stringify(reply.json));
+}
+
 /** Every CRM contact (all tags) but the users' own ones (the CRM makes one per user, SPEC §4.3). */
 export async function crmAll(su: SyncUser): Promise<Json[]> {
   const reply = await api(su.user, 'GET', '/contacts?pageSize=1000');

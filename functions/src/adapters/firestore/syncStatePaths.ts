@@ -21,6 +21,8 @@ export const ACCOUNT_SUBCOLLECTIONS = {
   cursors: 'syncCursors',
   /** CRM record ↔ Google resource links, one document per linked pair, with its base snapshot. */
   mappings: 'syncMappings',
+  /** The account's Google contacts that no CRM contact is linked to, by email and CRM id (contact sync). */
+  googleContactIndex: 'googleContactIndex',
 } as const;
 
 /**

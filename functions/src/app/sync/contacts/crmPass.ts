@@ -3,7 +3,7 @@ import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { readContact, taggedContacts } from './crmReads.js';
 import { createInGoogle } from './exports.js';
-import { reconcile } from './pairs.js';
+import { failedInCrm, reconcile } from './pairs.js';
 import { isItemError } from './report.js';
 import type { ContactRun } from './run.js';
 
@@ -79,10 +79,7 @@ async function syncContacts(run: ContactRun, ids: string[], known: Contact[] = [
       }
     } catch (error) {
       if (!isItemError(error)) throw error;
-      run.report.failed(crmId, error);
-      // The CRM refused the merged data: the next edit of either side brings it back. Anything
-      // else (the user kept editing while we merged) is tried again next run.
-      if (error.code !== 'invalid_argument') run.writes.failedCrmIds.add(crmId);
+      failedInCrm(run, crmId, error);
     }
   }
   await run.writes.flush();

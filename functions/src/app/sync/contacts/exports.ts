@@ -5,6 +5,7 @@ import { contactValues } from '../../../core/sync/contacts/crmValues.js';
 import { crmIdOf, newPerson, type Person } from '../../../core/sync/contacts/personValues.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { readContact } from './crmReads.js';
+import { linkToExistingInGoogle } from './googleMatches.js';
 import { reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
 
@@ -57,10 +58,15 @@ export async function settlePendingCreates(run: ContactRun): Promise<void> {
   await createInGoogle(run, again);
 }
 
-/** Creates Google contacts for these CRM contacts (in the group, marked with their CRM ids) and links them. */
+/**
+ * Brings these CRM contacts to Google: each is linked to the Google contact that already is it, if
+ * the user's Google Contacts hold one (googleMatches.ts), else created (in the group, marked with
+ * its CRM id) and linked.
+ */
 export async function createInGoogle(run: ContactRun, contacts: Contact[]): Promise<void> {
-  for (let i = 0; i < contacts.length; i += PEOPLE_LIMITS.batchCreate) {
-    await createChunk(run, contacts.slice(i, i + PEOPLE_LIMITS.batchCreate), true);
+  const toCreate = await linkToExistingInGoogle(run, contacts);
+  for (let i = 0; i < toCreate.length; i += PEOPLE_LIMITS.batchCreate) {
+    await createChunk(run, toCreate.slice(i, i + PEOPLE_LIMITS.batchCreate), true);
   }
 }
 

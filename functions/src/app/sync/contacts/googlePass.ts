@@ -63,6 +63,7 @@ async function syncPage(
   waiting: WaitingContacts | undefined,
 ): Promise<void> {
   const links = await run.state.linksOfPeople(people.map((person) => person.resourceName ?? ''));
+  followUnlinked(run, people, links);
   for (const person of people) {
     const resourceName = person.resourceName ?? '';
     try {
@@ -73,6 +74,22 @@ async function syncPage(
       if (!isItemError(error)) throw error;
       run.report.failed(links.get(resourceName)?.crmId ?? resourceName, error);
     }
+  }
+}
+
+/**
+ * Keeps the index of unlinked Google contacts (googleMatch.ts) up to date from the page read anyway:
+ * no extra Google call. Linked contacts are left to `run.writes`, which indexes those it unlinks;
+ * this page's work may still link some of these, and then `run.writes` drops them again.
+ */
+function followUnlinked(run: ContactRun, people: Person[], links: Map<string, ContactLink>): void {
+  for (const person of people) {
+    const resourceName = person.resourceName ?? '';
+    // A resource name changes when Google links profiles into the contact (connections.list reference).
+    for (const previous of person.metadata?.previousResourceNames ?? []) run.writes.unindex(previous);
+    if (!resourceName || links.has(resourceName)) continue;
+    if (isDeleted(person) || isInGroup(person, run.group.resourceName)) run.writes.unindex(resourceName);
+    else run.writes.indexUnlinked(person);
   }
 }
 

@@ -54,14 +54,14 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
 
   switch (plan.action) {
     case 'unlink':
-      run.writes.unlink(crmId);
+      run.writes.unlink(crmId, person);
       return;
     case 'untagInCrm':
       await untag(run, crmId);
-      run.writes.unlink(crmId);
+      run.writes.unlink(crmId, person);
       return;
     case 'removeFromGroup':
-      run.writes.removeFromGroup(crmId, person.resourceName ?? '');
+      run.writes.removeFromGroup(crmId, person);
       run.report.counts.toGoogle.removed += 1;
       return;
     case 'sync':
@@ -123,6 +123,14 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
     run.writes.saveLink(link);
   }
   if (old && plan.crmUpdates.length === 0) run.report.counts.unchanged += 1;
+}
+
+/** A failure of one contact on the CRM side: reported, and the contact is tried again next run. */
+export function failedInCrm(run: ContactRun, crmId: string, error: AppError): void {
+  run.report.failed(crmId, error);
+  // Unless the CRM refused the merged data: the next edit of either side brings it back. Anything
+  // else (the user kept editing while we merged) is tried again next run.
+  if (error.code !== 'invalid_argument') run.writes.failedCrmIds.add(crmId);
 }
 
 /** Takes the user's tag off the CRM contact (it stays in the CRM, SPEC §3.4.5). */

@@ -1,4 +1,5 @@
 import type { ContactSyncState } from '../../../adapters/firestore/contactSyncState.js';
+import type { GoogleContactIndex } from '../../../adapters/firestore/googleContactIndex.js';
 import type { PeopleApi } from '../../../adapters/google/people.js';
 import type { Actor } from '../../../domain/crm/common.js';
 import type { CrmStore } from '../../../ports/crmStore.js';
@@ -16,6 +17,8 @@ export interface ContactRun {
   crm: CrmStore;
   people: PeopleApi;
   state: ContactSyncState;
+  /** The account's unlinked Google contacts by email and CRM id (maintained by `writes`). */
+  index: GoogleContactIndex;
   group: SyncGroup;
   report: ContactRunReport;
   writes: PendingWrites;

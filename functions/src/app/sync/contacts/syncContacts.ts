@@ -1,5 +1,6 @@
 import { firestore } from '../../../adapters/firestore/client.js';
 import { ContactSyncState } from '../../../adapters/firestore/contactSyncState.js';
+import { GoogleContactIndex } from '../../../adapters/firestore/googleContactIndex.js';
 import { GoogleApiCaller } from '../../../adapters/google/apiCaller.js';
 import { PeopleApi } from '../../../adapters/google/people.js';
 import { config } from '../../../config.js';
@@ -21,7 +22,9 @@ import { PendingWrites } from './writes.js';
  * 3. Google → CRM from the People sync token (googlePass.ts);
  * 4. CRM → Google from the CRM change feed (crmPass.ts).
  * Google goes first so that, on a first run, contacts existing on both sides are linked before the
- * CRM's tagged contacts are exported. A run with nothing new costs one People call (§5).
+ * CRM's tagged contacts are exported; on later runs, its listing keeps the index of unlinked Google
+ * contacts current, by which a contact tagged later is linked to the Google contact that already is
+ * it instead of being created twice (googleMatches.ts). A run with nothing new costs one People call (§5).
  *
  * Throwing means the kind failed; every step leaves state from which the next run resumes
  * without duplicates or lost changes.
@@ -44,6 +47,7 @@ export async function runContactSync(
     options.caller ?? new GoogleApiCaller(context.accessToken, { now: context.now }),
   );
   const state = new ContactSyncState(firestore(), context.uid, context.account.id);
+  const index = new GoogleContactIndex(firestore(), context.uid, context.account.id);
   const cursor = await state.cursor();
   const report = new ContactRunReport();
   const group = await SyncGroup.open(people, state, config().contactGroupName, cursor.groupResourceName);
@@ -54,9 +58,10 @@ export async function runContactSync(
     crm: crmStore(),
     people,
     state,
+    index,
     group,
     report,
-    writes: new PendingWrites(people, state, group, report),
+    writes: new PendingWrites(people, state, group, report, index),
     hooks: options.hooks ?? {},
   };
   await settlePendingCreates(run);

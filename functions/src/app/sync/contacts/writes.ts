@@ -1,6 +1,8 @@
 import type { ContactLink, ContactSyncState } from '../../../adapters/firestore/contactSyncState.js';
+import type { GoogleContactIndex } from '../../../adapters/firestore/googleContactIndex.js';
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.js';
+import { type GoogleMatchKeys, matchKeysOf } from '../../../core/sync/contacts/googleMatch.js';
 import type { Person, PersonUpdate } from '../../../core/sync/contacts/personValues.js';
 import type { SyncGroup } from './group.js';
 import type { ContactRunReport } from './report.js';
@@ -11,6 +13,9 @@ import type { ContactRunReport } from './report.js';
  * changes ≤ 1000 per members:modify, updates ≤ 200 per batchUpdateContacts (one call per set of
  * changed People fields). `flush()` carries them out; a link is saved or deleted only after the
  * Google write it depends on succeeded, so a crash leaves state that the next run repairs.
+ *
+ * The index of unlinked Google contacts follows every link made or undone here; a crash before it
+ * is written is repaired by the next listing, which shows each of these contacts as changed.
  */
 
 export interface GoogleUpdate {
@@ -33,9 +38,10 @@ const MAX_ATTEMPTS = 2;
 export class PendingWrites {
   private updates: GoogleUpdate[] = [];
   private adds = new Set<string>();
-  private removes = new Map<string, string>();
+  private removes = new Map<string, Person>();
   private saves = new Map<string, ContactLink>();
   private deletes = new Set<string>();
+  private indexed = new Map<string, GoogleMatchKeys | undefined>();
   private readonly attempts = new Map<string, number>();
   /** CRM contacts whose Google update failed: the cursor must not forget them. */
   readonly failedCrmIds = new Set<string>();
@@ -45,6 +51,7 @@ export class PendingWrites {
     private readonly state: ContactSyncState,
     private readonly group: SyncGroup,
     private readonly report: ContactRunReport,
+    private readonly index: GoogleContactIndex,
   ) {}
 
   updateGoogle(update: GoogleUpdate): void {
@@ -55,19 +62,32 @@ export class PendingWrites {
     this.adds.add(resourceName);
   }
 
-  /** Takes the Google contact out of the group, then forgets the link. */
-  removeFromGroup(crmId: string, resourceName: string): void {
-    this.removes.set(crmId, resourceName);
+  /** Takes the Google contact out of the group, then forgets the link (the contact stays in Google). */
+  removeFromGroup(crmId: string, person: Person): void {
+    this.removes.set(crmId, person);
   }
 
   saveLink(link: ContactLink): void {
     this.deletes.delete(link.crmId);
     this.saves.set(link.crmId, link);
+    this.indexed.set(link.resourceName, undefined);
   }
 
-  unlink(crmId: string): void {
+  /** Forgets the link; `person`, the Google contact as last seen, stays in Google unlinked (or is deleted). */
+  unlink(crmId: string, person: Person): void {
     this.saves.delete(crmId);
     this.deletes.add(crmId);
+    this.indexUnlinked(person);
+  }
+
+  /** A Google contact outside the group that no CRM contact is linked to: one a CRM contact may match later. */
+  indexUnlinked(person: Person): void {
+    if (person.resourceName) this.indexed.set(person.resourceName, matchKeysOf(person));
+  }
+
+  /** A Google contact that must not be matched (deleted, in the group, linked, or a resource name it no longer has). */
+  unindex(resourceName: string): void {
+    this.indexed.set(resourceName, undefined);
   }
 
   /** A link saved in this slice of work and not yet written: the CRM contact is taken. */
@@ -78,17 +98,22 @@ export class PendingWrites {
   async flush(): Promise<void> {
     // Re-planning after a stale etag may queue more work: go on until nothing is left.
     while (this.updates.length > 0 || this.adds.size > 0 || this.removes.size > 0) {
-      await this.flushMembers();
+      // Updates before group changes: a membership change gives the contact a new etag, which would
+      // make the update that links it (read before) fail as stale and cost a re-read.
       const updates = this.updates;
       this.updates = [];
       for (const chunk of byFieldsInChunks(updates)) await this.applyUpdates(chunk);
+      await this.flushMembers();
     }
     const saves = [...this.saves.values()];
     const deletes = [...this.deletes];
+    const indexed = this.indexed;
     this.saves.clear();
     this.deletes.clear();
+    this.indexed = new Map();
     await this.state.saveLinks(saves);
     await this.state.deleteLinks(deletes);
+    await this.index.apply(indexed);
   }
 
   private async flushMembers(): Promise<void> {
@@ -102,7 +127,7 @@ export class PendingWrites {
     }
     for (let i = 0; i < removes.length; i += PEOPLE_LIMITS.modifyMembers) {
       const chunk = removes.slice(i, i + PEOPLE_LIMITS.modifyMembers);
-      const remove = chunk.map(([, resourceName]) => resourceName);
+      const remove = chunk.map(([, person]) => person.resourceName ?? '');
       const { notRemovable } = await this.people.modifyMembers(group, { remove });
       if (notRemovable.length > 0) {
         // Google keeps every contact in at least one group: these were only in ours. They stay
@@ -110,7 +135,7 @@ export class PendingWrites {
         await this.people.modifyMembers(MY_CONTACTS, { add: notRemovable });
         await this.people.modifyMembers(group, { remove: notRemovable });
       }
-      for (const [crmId] of chunk) this.unlink(crmId);
+      for (const [crmId, person] of chunk) this.unlink(crmId, person);
     }
   }
 

@@ -1,0 +1,300 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Caller } from '../../functions/src/adapters/auth/firebaseAuth.js';
+import { firestore } from '../../functions/src/adapters/firestore/client.js';
+import type { KindCounts, SyncKind, SyncRun } from '../../functions/src/app/sync/model.js';
+import { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
+import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
+import { setLogSink } from '../../functions/src/logging.js';
+import { calendarCalls } from '../../test/integration/activity-sync-support.js';
+import { peopleCalls, total } from '../../test/integration/contact-sync-support.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  control,
+  followCallback,
+  followGoogle,
+  nextConsentBy,
+  registerClients,
+} from '../../test/integration/linking-support.js';
+import { resetFirestore, type TestStack } from '../../test/support/stack.js';
+import { createUser, type TestUser } from '../../test/support/users.js';
+import { startGateway } from '../local/gateway.js';
+import { freePort, startProcess, waitForHttp } from '../local/processes.js';
+import { startEmulators } from '../local/stack.js';
+import { mebibytes, type Result } from './report.js';
+
+/**
+ * The world of the sync benchmarks: the local stack's emulators and gateway (as the integration
+ * tests have them, so their helpers apply: a `SyncWorld` is a `TestStack`), and per scenario a user
+ * with a linked Google account, a personal tag and both syncs configured, made as a user makes
+ * them: through the HTTP API and Google's consent.
+ *
+ * The Google API emulator runs in a process of its own, unlike in the tests: the scenarios measure
+ * the memory of this process while the sync runs, and the emulator's copy of a 5,000-contact account
+ * (and the pages it renders) would otherwise count as the sync's.
+ */
+
+const PROJECT_ID = 'demo-crm-google-sync-bench';
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Activities from this day on sync (the scenarios' meetings are all later). */
+export const SYNC_SINCE = '2030-01-01';
+
+export interface SyncWorld extends TestStack {
+  admin: TestUser;
+}
+
+export async function startSyncWorld(): Promise<SyncWorld> {
+  // With --json, stdout carries one result per line and nothing else (SPEC §4.2): the product's
+  // log lines go to stderr.
+  setLogSink((line) => process.stderr.write(`${line}\n`));
+  const host = async () => `127.0.0.1:${await freePort()}`;
+  const googlePort = await freePort();
+  const google = startProcess('google-emulator', process.execPath, [
+    '--import',
+    'tsx',
+    join(repoRoot, 'emulators/google/main.ts'),
+    '--port',
+    String(googlePort),
+  ]);
+  const googleApiBaseUrl = `http://127.0.0.1:${googlePort}`;
+  const hosts = {
+    firestore: await host(),
+    pubsub: await host(),
+    auth: await host(),
+    secretManager: await host(),
+    scheduler: await host(),
+  };
+  const gatewayPort = await freePort();
+  const baseUrl = `http://127.0.0.1:${gatewayPort}`;
+  Object.assign(process.env, {
+    PUBLIC_BASE_URL: baseUrl,
+    REGION: 'us-central1',
+    GOOGLE_API_BASE_URL: googleApiBaseUrl,
+  });
+  try {
+    await waitForHttp(`${googleApiBaseUrl}/.well-known/openid-configuration`, google, 60_000);
+    const emulators = await startEmulators(PROJECT_ID, hosts);
+    const gateway = await startGateway({
+      host: '127.0.0.1',
+      port: gatewayPort,
+      functions: [...HTTP_FUNCTIONS, ...EVENT_FUNCTIONS],
+    });
+    const stop = async () => {
+      await firestore().terminate();
+      await gateway.close();
+      await Promise.all([emulators.stop(), google.stop()]);
+    };
+    const world = { projectId: PROJECT_ID, gateway, baseUrl, googleApiBaseUrl, hosts, stop };
+    return { ...world, admin: await createUser(world, { admin: true }) };
+  } catch (error) {
+    await google.stop();
+    throw error;
+  }
+}
+
+/** A user of one scenario, linked to the Google account `googleEmail`, with personal tag `tagId`. */
+export interface SyncUser extends TestUser {
+  caller: Caller;
+  googleEmail: string;
+  tagId: string;
+}
+
+let accounts = 0;
+
+/**
+ * Empties Firestore and the Google emulator (so one scenario's data never weighs on the next), has
+ * the administrator configure the OAuth app, and makes a user who links a new Google account, makes
+ * a personal tag and turns both syncs on (manually run: autoSync off).
+ */
+export async function freshUser(world: SyncWorld): Promise<SyncUser> {
+  await resetFirestore(world);
+  await control(world).reset();
+  await registerClients(world);
+  const settings = { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, allowedDomains: [] };
+  await gatewayCall(world, world.admin, 'PUT', '/settings/google', settings);
+
+  const user = await createUser(world);
+  await gatewayCall(world, user, 'GET', '/api/me');
+  accounts += 1;
+  const googleEmail = `bench${accounts}-${Date.now()}@example.com`;
+  await nextConsentBy(world, googleEmail);
+  const { authorizationUrl } = await gatewayCall(world, user, 'POST', '/api/me/accounts/google');
+  const outcome = await followCallback(await followGoogle(new URL(authorizationUrl)));
+  if (outcome.searchParams.get('link') !== 'ok') throw new Error(`linking failed: ${outcome}`);
+
+  const tag = await gatewayCall(world, user, 'POST', '/api/tags', { name: 'Google', type: 'personal' });
+  await gatewayCall(world, user, 'PUT', '/api/me/sync-settings', {
+    contacts: { autoSync: false, periodMinutes: 60, tagId: tag.id },
+    activities: { autoSync: false, periodMinutes: 60, syncSince: SYNC_SINCE },
+  });
+  return {
+    ...user,
+    caller: { uid: user.uid, email: user.email, admin: false },
+    googleEmail,
+    tagId: tag.id,
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: replies are read loosely, as in the tests
+type Json = any;
+
+/** One call of the product's HTTP API as `user`; anything but 2xx stops the benchmark. */
+async function gatewayCall(
+  world: SyncWorld,
+  user: TestUser,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Json> {
+  const response = await fetch(`${world.baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${user.idToken}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Runs `work(0..count-1)` with at most `limit` at a time: seeding fast without flooding the emulators. */
+export async function inParallel(
+  count: number,
+  limit: number,
+  work: (index: number) => Promise<unknown>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const index = next;
+      next += 1;
+      await work(index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+/** One benchmark scenario on the shared world. */
+export interface SyncScenario {
+  name: string;
+  run: (world: SyncWorld) => Promise<Result>;
+}
+
+/** What one measured run did and cost. */
+export interface MeasuredRun {
+  run: SyncRun;
+  counts: KindCounts;
+  /** Data calls of the kind's API (`people.*` or `calendar.*`) by method; OAuth is not counted (SPEC §5). */
+  calls: Record<string, number>;
+  totalCalls: number;
+  wallMs: number;
+  peakRssMiB: number;
+  rssBeforeRunMiB: number;
+  /** Peak sampled heap in use minus the heap in use after a full GC just before the run. */
+  heapGrowthMiB: number;
+}
+
+// Collecting garbage before a run makes its baseline the live heap only, so that what the run adds
+// is measured rather than hidden in the free space earlier seeding left behind. `npm run bench`
+// starts Node without --expose-gc; the flag can still be set at run time and `gc` read from a new
+// context (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+let dueMinute = Math.floor(Date.now() / 60_000);
+
+/**
+ * One run of `kind` for the user, exactly as `syncUser` runs a scheduled delivery (lease, run
+ * record, the kind's sync), after clearing the Google emulator's request log. `wallMs` is the run
+ * alone; `peakRssMiB` the largest of this process's RSS sampled every 10 ms during the run (and at
+ * its end). A run that does not succeed stops the benchmark: its numbers would mean nothing.
+ */
+export async function measureRun(world: SyncWorld, user: SyncUser, kind: SyncKind): Promise<MeasuredRun> {
+  await control(world).clearRequests();
+  collectGarbage();
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
+  const sample = () => {
+    const now = process.memoryUsage();
+    peakRss = Math.max(peakRss, now.rss);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+  };
+  const sampler = setInterval(sample, 10);
+  dueMinute += 1;
+  const started = performance.now();
+  const handled = await runUserSync({ trigger: 'schedule', uid: user.uid, kinds: [kind], dueMinute });
+  const wallMs = Math.round(performance.now() - started);
+  clearInterval(sampler);
+  sample();
+  if (handled.outcome !== 'ran' || handled.run.status !== 'succeeded') {
+    throw new Error(`the ${kind} run did not succeed: ${JSON.stringify(handled)}`);
+  }
+  const counts = handled.run.counts[kind];
+  if (!counts) throw new Error(`the ${kind} run reported no counts: ${JSON.stringify(handled.run)}`);
+  const calls = await (kind === 'contacts' ? peopleCalls : calendarCalls)(world, user.googleEmail);
+  return {
+    run: handled.run,
+    counts,
+    calls,
+    totalCalls: total(calls),
+    wallMs,
+    peakRssMiB: mebibytes(peakRss),
+    rssBeforeRunMiB: mebibytes(before.rss),
+    heapGrowthMiB: mebibytes(peakHeap - before.heapUsed),
+  };
+}
+
+/**
+ * The run right after a first sync reads back what that sync wrote to Google (People and Calendar
+ * list every change after the sync token, including the product's own: §3.4.7 asks only that they
+ * are not taken for changes). So a no-change scenario measures the run after that one, and reports
+ * the settling run beside it.
+ */
+export async function settledRun(world: SyncWorld, user: SyncUser, kind: SyncKind) {
+  await measureRun(world, user, kind);
+  const settling = await measureRun(world, user, kind);
+  const measured = await measureRun(world, user, kind);
+  const { toGoogle, toCrm } = measured.counts;
+  const changes = toGoogle.created + toGoogle.updated + toGoogle.removed + toCrm.created + toCrm.updated;
+  expectCount(`${kind}-no-change`, 'changes written', changes, 0);
+  const settlingRun = {
+    calls: settling.totalCalls,
+    callsByMethod: settling.calls,
+    wallMs: settling.wallMs,
+    unchanged: settling.counts.unchanged,
+  };
+  return { measured, settlingRun };
+}
+
+/** Fails the scenario when the run did not do what it was set up to do. */
+export function expectCount(scenario: string, what: string, actual: number, expected: number): void {
+  if (actual !== expected) throw new Error(`${scenario}: ${what} was ${actual}, expected ${expected}`);
+}
+
+/** A scenario's JSON line: the SPEC §4.2 fields, then what explains them. */
+export function resultOf(
+  scenario: string,
+  measured: MeasuredRun,
+  lowerBound: number,
+  extra: Record<string, unknown> = {},
+): Result {
+  return {
+    scenario,
+    calls: measured.totalCalls,
+    lowerBound,
+    wallMs: measured.wallMs,
+    peakRssMiB: measured.peakRssMiB,
+    rssBeforeRunMiB: measured.rssBeforeRunMiB,
+    rssGrowthMiB: measured.peakRssMiB - measured.rssBeforeRunMiB,
+    heapGrowthMiB: measured.heapGrowthMiB,
+    callsByMethod: measured.calls,
+    counts: measured.counts,
+    ...extra,
+  };
+}
