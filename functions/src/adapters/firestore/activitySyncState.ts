@@ -1,10 +1,11 @@
-import { FieldValue, type Firestore } from '@google-cloud/firestore';
+import type { Firestore } from '@google-cloud/firestore';
 import { eventKeyDocId } from '../../core/sync/activities/ids.js';
 import type { ActivityLink } from '../../core/sync/activities/plan.js';
 import type { ListPosition } from '../google/calendar.js';
+import { AccountSyncState, chunksOf, IN_LIMIT } from './accountSyncState.js';
 import { listAccounts } from './accounts.js';
 import { COLLECTIONS } from './crm/records.js';
-import { ACCOUNT_SUBCOLLECTIONS, ACTIVITY_EVENT_INDEX, accountPath, USERS } from './syncStatePaths.js';
+import { ACTIVITY_EVENT_INDEX, USERS } from './syncStatePaths.js';
 
 /**
  * Where the activity sync keeps its state (SPEC §2): per linked account, the cursor document
@@ -48,40 +49,14 @@ export interface EventIndexEntry {
 const LINK_PREFIX = 'activity_';
 const SERIES_PREFIX = 'activitySeries_';
 const SERIES_TYPE = 'activitySeries';
-/** Firestore's `in` filter takes at most 30 values. */
-const IN_LIMIT = 30;
 
-export class ActivitySyncState {
-  private readonly account: string;
-
-  constructor(
-    private readonly db: Firestore,
-    uid: string,
-    accountId: string,
-  ) {
-    this.account = accountPath(uid, accountId);
+export class ActivitySyncState extends AccountSyncState<ActivityCursor> {
+  constructor(db: Firestore, uid: string, accountId: string) {
+    super(db, uid, accountId, 'activities');
   }
 
-  private get cursorRef() {
-    return this.db.doc(`${this.account}/${ACCOUNT_SUBCOLLECTIONS.cursors}/activities`);
-  }
-  private get mappings() {
-    return this.db.collection(`${this.account}/${ACCOUNT_SUBCOLLECTIONS.mappings}`);
-  }
   private linkRef(activityId: string) {
     return this.mappings.doc(`${LINK_PREFIX}${activityId}`);
-  }
-
-  async cursor(): Promise<ActivityCursor> {
-    return ((await this.cursorRef.get()).data() as ActivityCursor | undefined) ?? {};
-  }
-
-  /** Merges `change` into the cursor document; `null` removes a field. */
-  async saveCursor(change: { [K in keyof ActivityCursor]?: ActivityCursor[K] | null }): Promise<void> {
-    const data = Object.fromEntries(
-      Object.entries(change).map(([key, value]) => [key, value === null ? FieldValue.delete() : value]),
-    );
-    await this.cursorRef.set(data, { merge: true });
   }
 
   async linkOfActivity(activityId: string): Promise<ActivityLink | undefined> {
@@ -91,9 +66,8 @@ export class ActivitySyncState {
   /** The links of these events, by event id (one query per 30 ids). */
   async linksOfEvents(eventIds: string[]): Promise<Map<string, ActivityLink>> {
     const found = new Map<string, ActivityLink>();
-    const ids = [...new Set(eventIds)];
-    for (let i = 0; i < ids.length; i += IN_LIMIT) {
-      const snapshot = await this.mappings.where('eventId', 'in', ids.slice(i, i + IN_LIMIT)).get();
+    for (const ids of chunksOf(eventIds, IN_LIMIT)) {
+      const snapshot = await this.mappings.where('eventId', 'in', ids).get();
       for (const doc of snapshot.docs) {
         const link = doc.data() as ActivityLink;
         found.set(link.eventId, link);
@@ -111,9 +85,8 @@ export class ActivitySyncState {
 
   /** Stamps the links of these events with the full listing that listed them (one write per link). */
   async markListed(eventIds: string[], generation: string): Promise<void> {
-    const ids = [...new Set(eventIds)];
-    for (let i = 0; i < ids.length; i += IN_LIMIT) {
-      const snapshot = await this.mappings.where('eventId', 'in', ids.slice(i, i + IN_LIMIT)).get();
+    for (const ids of chunksOf(eventIds, IN_LIMIT)) {
+      const snapshot = await this.mappings.where('eventId', 'in', ids).get();
       const stale = snapshot.docs.filter((doc) => doc.get('listedIn') !== generation);
       if (!stale.length) continue;
       const batch = this.db.batch();

@@ -1,7 +1,7 @@
-import { FieldPath, FieldValue, type Firestore } from '@google-cloud/firestore';
+import { FieldPath, type Firestore } from '@google-cloud/firestore';
 import type { SyncValues } from '../../core/sync/contacts/fields.js';
 import type { Person } from '../../core/sync/contacts/personValues.js';
-import { ACCOUNT_SUBCOLLECTIONS, accountPath } from './syncStatePaths.js';
+import { AccountSyncState, BATCH_LIMIT, chunksOf, IN_LIMIT } from './accountSyncState.js';
 
 /**
  * Where the contact sync keeps its state (SPEC §2), per linked account (so it goes with the account,
@@ -36,52 +36,23 @@ export interface ContactLink {
 
 const KIND = 'contact';
 const LINK_PREFIX = 'contact_';
-/** Firestore's `in` filter takes at most 30 values. */
-const IN_LIMIT = 30;
-/** Firestore's limit of writes per batch. */
-const BATCH_LIMIT = 500;
 
 type Stored = ContactLink & { kind: typeof KIND; pendingCreate?: boolean };
 
-export class ContactSyncState {
-  private readonly account: string;
-
-  constructor(
-    private readonly db: Firestore,
-    uid: string,
-    accountId: string,
-  ) {
-    this.account = accountPath(uid, accountId);
+export class ContactSyncState extends AccountSyncState<ContactCursor> {
+  constructor(db: Firestore, uid: string, accountId: string) {
+    super(db, uid, accountId, 'contacts');
   }
 
-  private get cursorRef() {
-    return this.db.doc(`${this.account}/${ACCOUNT_SUBCOLLECTIONS.cursors}/contacts`);
-  }
-  private get mappings() {
-    return this.db.collection(`${this.account}/${ACCOUNT_SUBCOLLECTIONS.mappings}`);
-  }
   private ref(crmId: string) {
     return this.mappings.doc(`${LINK_PREFIX}${crmId}`);
-  }
-
-  async cursor(): Promise<ContactCursor> {
-    return ((await this.cursorRef.get()).data() as ContactCursor | undefined) ?? {};
-  }
-
-  /** Merges `change` into the cursor document; `null` removes a field. */
-  async saveCursor(change: { [K in keyof ContactCursor]?: ContactCursor[K] | null }): Promise<void> {
-    const data = Object.fromEntries(
-      Object.entries(change).map(([key, value]) => [key, value === null ? FieldValue.delete() : value]),
-    );
-    await this.cursorRef.set(data, { merge: true });
   }
 
   /** The links of these Google contacts, by resource name (one query per 30). */
   async linksOfPeople(resourceNames: string[]): Promise<Map<string, ContactLink>> {
     const found = new Map<string, ContactLink>();
-    const names = [...new Set(resourceNames)];
-    for (let i = 0; i < names.length; i += IN_LIMIT) {
-      const snapshot = await this.mappings.where('resourceName', 'in', names.slice(i, i + IN_LIMIT)).get();
+    for (const names of chunksOf(resourceNames, IN_LIMIT)) {
+      const snapshot = await this.mappings.where('resourceName', 'in', names).get();
       for (const doc of snapshot.docs) {
         const link = doc.data() as Stored;
         if (link.kind === KIND && !link.pendingCreate) found.set(link.resourceName, linkOf(link));

@@ -1,6 +1,7 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { GoogleMatchKeys } from '../../core/sync/contacts/googleMatch.js';
 import { sameValue } from '../../core/sync/merge.js';
+import { BATCH_LIMIT, chunksOf, IN_LIMIT } from './accountSyncState.js';
 import { ACCOUNT_SUBCOLLECTIONS, accountPath } from './syncStatePaths.js';
 
 /**
@@ -17,11 +18,6 @@ import { ACCOUNT_SUBCOLLECTIONS, accountPath } from './syncStatePaths.js';
  * be stale. Whoever uses an entry checks the contact in Google first, and drops entries that proved
  * stale.
  */
-
-/** Firestore's `in` and `array-contains-any` filters take at most 30 values. */
-const IN_LIMIT = 30;
-/** Firestore's limit of writes per batch (and our size of a getAll). */
-const BATCH_LIMIT = 500;
 
 export class GoogleContactIndex {
   private readonly path: string;
@@ -65,8 +61,10 @@ export class GoogleContactIndex {
     const found = new Map<string, GoogleMatchKeys>();
     const collection = this.db.collection(this.path);
     const queries = [
-      ...chunks(keys.crmIds).map((ids) => collection.where('crmId', 'in', ids)),
-      ...chunks(keys.emails).map((emails) => collection.where('emails', 'array-contains-any', emails)),
+      ...chunksOf(keys.crmIds, IN_LIMIT).map((ids) => collection.where('crmId', 'in', ids)),
+      ...chunksOf(keys.emails, IN_LIMIT).map((emails) =>
+        collection.where('emails', 'array-contains-any', emails),
+      ),
     ];
     for (const query of queries) {
       for (const doc of (await query.get()).docs) {
@@ -76,11 +74,4 @@ export class GoogleContactIndex {
     }
     return [...found.values()];
   }
-}
-
-function chunks(values: string[]): string[][] {
-  const unique = [...new Set(values)];
-  const result: string[][] = [];
-  for (let i = 0; i < unique.length; i += IN_LIMIT) result.push(unique.slice(i, i + IN_LIMIT));
-  return result;
 }
