@@ -14,6 +14,8 @@ export interface StoredNonce {
   uid: string;
   /** The user's sign-in email, for the steps after the callback (which carries no ID token). */
   email?: string;
+  /** Hash of the value the starting browser holds in a cookie (SPEC §3.2.2); never the value. */
+  browserHash?: string;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -25,6 +27,7 @@ export async function saveNonce(nonce: string, value: StoredNonce): Promise<void
     .create({
       uid: value.uid,
       ...(value.email ? { email: value.email } : {}),
+      ...(value.browserHash ? { browserHash: value.browserHash } : {}),
       createdAt: Timestamp.fromDate(value.createdAt),
       expiresAt: Timestamp.fromDate(value.expiresAt),
     });
@@ -44,12 +47,14 @@ export async function consumeNonce(nonce: string): Promise<StoredNonce | undefin
     const data = snapshot.data() as {
       uid: string;
       email?: string;
+      browserHash?: string;
       createdAt: Timestamp;
       expiresAt: Timestamp;
     };
     return {
       uid: data.uid,
       email: data.email,
+      browserHash: data.browserHash,
       createdAt: data.createdAt.toDate(),
       expiresAt: data.expiresAt.toDate(),
     };
