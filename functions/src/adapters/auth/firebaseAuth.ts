@@ -10,6 +10,11 @@ import { config } from '../../config.js';
 export interface Caller {
   uid: string;
   email?: string;
+  /**
+   * Whether the identity provider vouches for `email` (the ID token's `email_verified` claim). An
+   * address anyone can type at sign-up must not adopt an existing CRM contact as the user's own.
+   */
+  emailVerified?: boolean;
   admin: boolean;
 }
 
@@ -22,7 +27,12 @@ function auth() {
 export async function verifyIdToken(idToken: string): Promise<Caller | undefined> {
   try {
     const decoded = await auth().verifyIdToken(idToken, true);
-    return { uid: decoded.uid, email: decoded.email?.toLowerCase(), admin: decoded.admin === true };
+    return {
+      uid: decoded.uid,
+      email: decoded.email?.toLowerCase(),
+      emailVerified: decoded.email_verified === true,
+      admin: decoded.admin === true,
+    };
   } catch {
     return undefined;
   }

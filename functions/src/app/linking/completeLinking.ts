@@ -44,7 +44,7 @@ export type LinkOutcome =
   | { ok: false; code: LinkErrorCode };
 
 type StateResult =
-  | { ok: true; uid: string; email?: string; nonce: string; verifier: string }
+  | { ok: true; uid: string; email?: string; emailVerified: boolean; nonce: string; verifier: string }
   | { ok: false; code: 'state_invalid' | 'state_expired'; why: string };
 
 const failure = (code: LinkErrorCode, why: string, fields: Record<string, unknown> = {}): LinkOutcome => {
@@ -98,7 +98,14 @@ export async function checkState(
     return { ok: false, code: 'state_invalid', why: 'not the browser that asked for the URL' };
   if (stored.expiresAt.getTime() < now.getTime())
     return { ok: false, code: 'state_expired', why: 'nonce expired' };
-  return { ok: true, uid, email: stored.email, nonce, verifier: pkceVerifier(nonce, key) };
+  return {
+    ok: true,
+    uid,
+    email: stored.email,
+    emailVerified: stored.emailVerified === true,
+    nonce,
+    verifier: pkceVerifier(nonce, key),
+  };
 }
 
 /** Revokes a grant we decided not to keep; failure only costs a dangling grant, so it is logged. */
@@ -197,7 +204,10 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
   forgetAccessToken(uid);
   await cleanUpReplaced(uid, account, replaced);
   await refreshSyncSchedule(uid); // automatic sync resumes (or starts) for the new link
-  await recordGoogleEmailOnOwnContact({ uid, email: checked.email }, identity.email);
+  await recordGoogleEmailOnOwnContact(
+    { uid, email: checked.email, emailVerified: checked.emailVerified },
+    identity.email,
+  );
   log.info('Google account linked', {
     uid,
     accountId: account.id,

@@ -28,6 +28,7 @@ export async function startLinking(caller: Caller): Promise<{ authorizationUrl: 
   await saveNonce(nonce, {
     uid: caller.uid,
     email: caller.email,
+    emailVerified: caller.emailVerified,
     browserHash: browser.hash,
     createdAt: now,
     expiresAt: new Date(now.getTime() + STATE_LIFETIME_MS),
