@@ -11,6 +11,7 @@ import { setLogSink } from '../../functions/src/logging.js';
 import { calendarCalls } from '../../test/integration/activity-sync-support.js';
 import { peopleCalls, total } from '../../test/integration/contact-sync-support.js';
 import {
+  Browser,
   CLIENT_ID,
   CLIENT_SECRET,
   control,
@@ -121,8 +122,15 @@ export async function freshUser(world: SyncWorld): Promise<SyncUser> {
   accounts += 1;
   const googleEmail = `bench${accounts}-${Date.now()}@example.com`;
   await nextConsentBy(world, googleEmail);
-  const { authorizationUrl } = await gatewayCall(world, user, 'POST', '/api/me/accounts/google');
-  const outcome = await followCallback(await followGoogle(new URL(authorizationUrl)));
+  // The callback links only in the browser that asked for the URL: keep the cookie it was given.
+  const browser = new Browser();
+  const started = await fetch(`${world.baseUrl}/api/me/accounts/google`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.idToken}` },
+  });
+  browser.keep(started.headers);
+  const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
+  const outcome = await followCallback(await followGoogle(new URL(authorizationUrl)), browser);
   if (outcome.searchParams.get('link') !== 'ok') throw new Error(`linking failed: ${outcome}`);
 
   const tag = await gatewayCall(world, user, 'POST', '/api/tags', { name: 'Google', type: 'personal' });
