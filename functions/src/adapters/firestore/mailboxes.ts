@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Timestamp } from '@google-cloud/firestore';
-import type { SealedValue } from '../../core/crypto/tokenCipher.js';
+import type { SealedValue } from '../../domain/accounts/sealedValue.js';
 import type { MailboxStatus } from '../../domain/mail/email.js';
 import { firestore } from './client.js';
 
