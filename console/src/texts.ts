@@ -207,7 +207,7 @@ export const texts = {
     jobTitle: 'Job title',
     notes: 'Notes',
     tags: 'Tags',
-    addTag: 'Add tag',
+    addTag: (name: string) => `Add tag to ${name}`,
     addTagTo: (name: string) => `Tag to add to ${name}`,
     removeTag: (tag: string, name: string) => `Remove tag ${tag} from ${name}`,
     tagType: { personal: 'personal', corporate: 'corporate', public: 'public' } as Record<string, string>,

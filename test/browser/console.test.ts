@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'mocha';
+import { after, afterEach, before, describe, it } from 'mocha';
 import type { Browser, Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/local/console.js';
-import { wirePubSubPush } from '../../scripts/local/wiring.js';
+import { createSyncTickJob, wirePubSubPush } from '../../scripts/local/wiring.js';
 import { googleContacts } from '../integration/contact-sync-support.js';
 import {
   CLIENT_ID,
@@ -39,11 +39,13 @@ describe('Web console in Chromium', function () {
   });
 
   async function signIn(page: Page, user: TestUser): Promise<void> {
+    current = page;
     await page.goto(`${users.stack.baseUrl}/app/`);
     await page.getByRole('textbox', { name: 'Email' }).fill(user.email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: 'Accounts' }).waitFor();
+    // On a narrow screen the links sit behind the menu button; signing out is always in sight.
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
   }
 
   /** Opens a page from the navigation, waits for its heading, checks it with axe and photographs it. */
@@ -57,6 +59,12 @@ describe('Web console in Chromium', function () {
     await check(page, shot);
   }
 
+  let current: Page | undefined;
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && current && !current.isClosed())
+      await screenshot(current, 'failed');
+  });
+
   async function check(page: Page, shot: string): Promise<void> {
     assert.deepEqual(await seriousViolations(page), [], `axe on ${shot}`);
     await screenshot(page, shot);
@@ -66,6 +74,8 @@ describe('Web console in Chromium', function () {
     await resetFirestore(users.stack);
     await control(users.stack).reset();
     await registerClients(users.stack);
+    const { projectId, hosts, baseUrl } = users.stack;
+    await createSyncTickJob(hosts.scheduler, projectId, 'us-central1', baseUrl);
     const { context, page } = await newPage(browser);
     await signIn(page, users.admin);
     await visit(page, 'Administration', 'admin-google-app');
@@ -172,7 +182,7 @@ describe('Web console in Chromium', function () {
       await page.getByRole('button', { name: 'Create contact' }).click();
       await page.getByText('Contact created.').waitFor();
       await page.getByLabel('Tag to add to Ada Lovelace').selectOption({ label: 'My contacts (personal)' });
-      await page.getByRole('button', { name: 'Add tag' }).click();
+      await page.getByRole('button', { name: 'Add tag to Ada Lovelace' }).click();
       await page.getByRole('button', { name: 'Remove tag My contacts from Ada Lovelace' }).waitFor();
       await check(page, 'contacts');
 

@@ -202,8 +202,8 @@ export async function adminPage({ api, config }: PageContext): Promise<HTMLEleme
       section.label,
       area,
       async () => {
-        for (const other of buttons) other.setAttribute('aria-pressed', String(other === button));
         const content = await section.build();
+        for (const other of buttons) other.setAttribute('aria-pressed', String(other === button));
         replaceChildren(body, h('h2', { id: 'admin-section' }, section.label), content);
       },
       { 'aria-pressed': 'false' },

@@ -90,7 +90,7 @@ export async function contactsPage({ api }: PageContext): Promise<HTMLElement> {
       ),
       h(
         'span',
-        { class: 'chips', 'aria-label': t.tags },
+        { class: 'chips', role: 'group', 'aria-label': t.tags },
         ...contact.tagIds.map((id) =>
           h(
             'span',
@@ -120,7 +120,7 @@ export async function contactsPage({ api }: PageContext): Promise<HTMLElement> {
         { class: 'actions' },
         addable.length ? picker : null,
         addable.length
-          ? actionButton(t.addTag, area, async () => {
+          ? actionButton(t.addTag(contact.displayName), area, async () => {
               await api.call('POST', `/api/contacts/${encodeURIComponent(contact.id)}/tags`, {
                 tagId: picker.value,
               });
