@@ -1,6 +1,6 @@
 import { type DocumentData, Timestamp, type Transaction } from '@google-cloud/firestore';
 import type { SyncConflict, SyncRun } from '../../app/sync/model.js';
-import { RECORD_ID_PATTERN } from '../../domain/crm/common.js';
+import { isRecordId } from '../../domain/crm/common.js';
 import type { Page, PageRequest } from '../../domain/crm/paging.js';
 import { firestore } from './client.js';
 import { pageOf } from './crm/records.js';
@@ -71,7 +71,7 @@ function fromStored(id: string, data: DocumentData): SyncRun {
 
 /** The run, read in `tx` when given; undefined for an unknown id (or one that cannot be an id). */
 export async function readRun(uid: string, runId: string, tx?: Transaction): Promise<SyncRun | undefined> {
-  if (!RECORD_ID_PATTERN.test(runId) || /^__.*__$/.test(runId)) return undefined;
+  if (!isRecordId(runId)) return undefined;
   const ref = runsOf(uid).doc(runId);
   const snapshot = tx ? await tx.get(ref) : await ref.get();
   const data = snapshot.data();
