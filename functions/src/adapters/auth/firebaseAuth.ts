@@ -1,22 +1,12 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { config } from '../../config.js';
+import type { Caller } from '../../domain/auth/caller.js';
 
 /**
  * Verifies Firebase ID tokens (Identity Platform in the cloud, the Auth emulator locally: the Admin
  * SDK switches to the emulator by itself when FIREBASE_AUTH_EMULATOR_HOST is set).
  */
-
-export interface Caller {
-  uid: string;
-  email?: string;
-  /**
-   * Whether the identity provider vouches for `email` (the ID token's `email_verified` claim). An
-   * address anyone can type at sign-up must not adopt an existing CRM contact as the user's own.
-   */
-  emailVerified?: boolean;
-  admin: boolean;
-}
 
 function auth() {
   const app = getApps()[0] ?? initializeApp({ projectId: config().projectId });

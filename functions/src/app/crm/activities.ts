@@ -1,4 +1,4 @@
-import type { Caller } from '../../adapters/auth/firebaseAuth.js';
+import type { Caller } from '../../domain/auth/caller.js';
 import {
   type Activity,
   checkActivityPatch,

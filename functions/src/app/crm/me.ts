@@ -1,4 +1,4 @@
-import type { Caller } from '../../adapters/auth/firebaseAuth.js';
+import type { Caller } from '../../domain/auth/caller.js';
 import { crmStore } from './store.js';
 
 /** `GET /api/me`: the caller, with their own CRM contact (found by sign-in email, else created once). */

@@ -1,8 +1,4 @@
-import {
-  deleteAccountTree,
-  type LinkedAccountRecord,
-  saveLinkedAccount,
-} from '../../adapters/firestore/accounts.js';
+import { deleteAccountTree, saveLinkedAccount } from '../../adapters/firestore/accounts.js';
 import { consumeNonce } from '../../adapters/firestore/oauthStates.js';
 import {
   exchangeCode,
@@ -13,6 +9,7 @@ import {
 } from '../../adapters/google/oauth.js';
 import { keyVersion } from '../../adapters/secrets/encryptionKeys.js';
 import { peekState, pkceVerifier, verifyState } from '../../core/crypto/oauthState.js';
+import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { log } from '../../logging.js';
 import { forgetAccessToken } from '../accounts/accessTokens.js';
 import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';

@@ -1,4 +1,3 @@
-import type { Caller } from '../../adapters/auth/firebaseAuth.js';
 import { saveNonce } from '../../adapters/firestore/oauthStates.js';
 import { authorizationUrl } from '../../adapters/google/oauth.js';
 import { currentKey } from '../../adapters/secrets/encryptionKeys.js';
@@ -9,6 +8,7 @@ import {
   STATE_LIFETIME_MS,
   signState,
 } from '../../core/crypto/oauthState.js';
+import type { Caller } from '../../domain/auth/caller.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
 import { bindBrowser } from './browserBinding.js';
 import { linkingClock } from './clock.js';
