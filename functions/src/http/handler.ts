@@ -129,6 +129,8 @@ export function sendError(res: Response, error: unknown): void {
   if (appError.code === 'unavailable') log.warn('request failed', fields);
   else if (appError.status >= 500) log.error('request failed', fields);
   if (res.headersSent) return;
+  if (appError.retryAfterSeconds !== undefined)
+    res.setHeader('retry-after', String(appError.retryAfterSeconds));
   res.status(appError.status).json(appError.toBody());
 }
 

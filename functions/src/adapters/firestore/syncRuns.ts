@@ -1,4 +1,4 @@
-import { type DocumentData, Timestamp, type Transaction } from '@google-cloud/firestore';
+import { type DocumentData, Timestamp, type Transaction, WriteBatch } from '@google-cloud/firestore';
 import { isRecordId } from '../../domain/crm/common.js';
 import type { Page, PageRequest } from '../../domain/crm/paging.js';
 import type { SyncConflict, SyncRun } from '../../domain/sync/model.js';
@@ -78,9 +78,11 @@ export async function readRun(uid: string, runId: string, tx?: Transaction): Pro
   return data ? fromStored(snapshot.id, data) : undefined;
 }
 
-/** Creates or replaces the run's document inside `tx`. */
-export function writeRun(tx: Transaction, uid: string, run: SyncRun): void {
-  tx.set(runsOf(uid).doc(run.id), toStored(run));
+/** Creates or replaces the run's document inside `tx` (a transaction or a batch). */
+export function writeRun(tx: Transaction | WriteBatch, uid: string, run: SyncRun): void {
+  const ref = runsOf(uid).doc(run.id);
+  if (tx instanceof WriteBatch) tx.set(ref, toStored(run));
+  else tx.set(ref, toStored(run));
 }
 
 /** A fresh run id (Firestore's random ids: 20 letters and digits). */
