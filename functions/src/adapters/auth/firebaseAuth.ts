@@ -17,7 +17,12 @@ function auth() {
 export async function verifyIdToken(idToken: string): Promise<Caller | undefined> {
   try {
     const decoded = await auth().verifyIdToken(idToken, true);
-    return { uid: decoded.uid, email: decoded.email?.toLowerCase(), admin: decoded.admin === true };
+    return {
+      uid: decoded.uid,
+      email: decoded.email?.toLowerCase(),
+      emailVerified: decoded.email_verified === true,
+      admin: decoded.admin === true,
+    };
   } catch {
     return undefined;
   }
