@@ -8,6 +8,9 @@ import type { SealedValue } from '../../domain/accounts/sealedValue.js';
  */
 
 const aad = (uid: string) => `crm-google-sync/users/${uid}/google-refresh-token`;
+/** A mailbox's grant is its own (SPEC §3.8.1), bound to the owner and the mailbox. */
+const mailboxAad = (uid: string, mailboxId: string) =>
+  `crm-google-sync/users/${uid}/mailboxes/${mailboxId}/refresh-token`;
 
 export async function sealRefreshToken(uid: string, refreshToken: string): Promise<SealedValue> {
   return seal(refreshToken, await currentKey(), aad(uid));
@@ -41,4 +44,12 @@ export async function openRefreshToken(uid: string, sealed: SealedValue): Promis
   } catch {
     throw new SealedTokenUnreadable(sealed.keyVersion, 'does not decrypt with that version');
   }
+}
+
+export async function sealMailboxToken(uid: string, mailboxId: string, token: string): Promise<SealedValue> {
+  return seal(token, await currentKey(), mailboxAad(uid, mailboxId));
+}
+
+export async function openMailboxToken(uid: string, mailboxId: string, sealed: SealedValue): Promise<string> {
+  return open(sealed, await keyVersion(sealed.keyVersion), mailboxAad(uid, mailboxId));
 }
