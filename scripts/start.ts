@@ -27,6 +27,7 @@ const addresses = {
   secretManager: env.SECRET_MANAGER_EMULATOR_HOST || '127.0.0.1:8090',
   scheduler: env.CLOUD_SCHEDULER_EMULATOR_HOST || '127.0.0.1:8091',
   googleApi: env.GOOGLE_API_BASE_URL ? undefined : `127.0.0.1:${env.GOOGLE_API_EMULATOR_PORT || 8092}`,
+  mail: { imapPort: Number(env.LOCAL_IMAP_PORT || 8143), smtpPort: Number(env.LOCAL_SMTP_PORT || 8025) },
 };
 const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, '');
 env.PUBLIC_BASE_URL = publicBaseUrl;
@@ -72,6 +73,8 @@ try {
   console.log(`Auth emulator:            ${addresses.auth}`);
   console.log(`Secret Manager emulator:  http://${addresses.secretManager}`);
   console.log(`Cloud Scheduler emulator: http://${addresses.scheduler} (job ${job} on ${schedulerHost})`);
+  console.log(`IMAP server (Dovecot):    127.0.0.1:${addresses.mail.imapPort} (XOAUTH2)`);
+  console.log(`SMTP server:              127.0.0.1:${addresses.mail.smtpPort} (XOAUTH2)`);
   for (const name of HTTP_FUNCTIONS) console.log(`function ${name.padEnd(14)} ${publicBaseUrl}/${name}`);
   console.log(`Web console:              ${publicBaseUrl}/app/`);
   if (demoClient) {
