@@ -205,8 +205,12 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
   // A finished run moves the last sync times: show them without reloading the form being edited.
   const refreshLastSync = async () => {
     const { lastSync } = await api.get<SyncSettings>('/api/me/sync-settings');
-    contactsLastSync.replaceWith((contactsLastSync = lastSyncLine(lastSync.contacts)));
-    activitiesLastSync.replaceWith((activitiesLastSync = lastSyncLine(lastSync.activities)));
+    const contactsLine = lastSyncLine(lastSync.contacts);
+    const activitiesLine = lastSyncLine(lastSync.activities);
+    contactsLastSync.replaceWith(contactsLine);
+    activitiesLastSync.replaceWith(activitiesLine);
+    contactsLastSync = contactsLine;
+    activitiesLastSync = activitiesLine;
   };
   const hasAccount = accounts.length > 0 || mailboxes.length > 0;
   return h('div', {}, h('h1', {}, t.title), form, runNow(api, hasAccount, refreshLastSync));
