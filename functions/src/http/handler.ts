@@ -134,9 +134,19 @@ export function sendError(res: Response, error: unknown): void {
   res.status(appError.status).json(appError.toBody());
 }
 
-export function createHttpFunction<Context extends RequestContext>(spec: HttpFunctionSpec<Context>) {
+/** An HTTP function's handler, carrying the routes it serves (what tests and docs enumerate). */
+export type HttpFunction<Context extends RequestContext> = ((
+  req: Request,
+  res: Response,
+) => Promise<void>) & {
+  routes: readonly Route<Context>[];
+};
+
+export function createHttpFunction<Context extends RequestContext>(
+  spec: HttpFunctionSpec<Context>,
+): HttpFunction<Context> {
   const router = new Router<Context>(spec.name, spec.routes);
-  return async (req: Request, res: Response): Promise<void> => {
+  const handler = async (req: Request, res: Response): Promise<void> => {
     const trace = traceFromHeaders(config().projectId, req.headers);
     await withTrace(trace, async () => {
       try {
@@ -156,4 +166,5 @@ export function createHttpFunction<Context extends RequestContext>(spec: HttpFun
       }
     });
   };
+  return Object.assign(handler, { routes: spec.routes });
 }
