@@ -105,6 +105,20 @@ describe('Web console in Chromium', function () {
       allowedDomains: [],
     });
 
+    await page.getByRole('button', { name: 'Mail providers' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Mail providers' }).waitFor();
+    await page.getByLabel('IMAP host').fill('localhost');
+    await page.getByLabel('Client ID').fill(CLIENT_ID);
+    await page.getByLabel('Client secret').fill(CLIENT_SECRET);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await check(page, 'admin-mail-providers');
+    const gmail = (await callApi('GET', '/settings/mail-providers/gmail', { token: users.admin.idToken }))
+      .json;
+    assert.equal(gmail.imap.host, 'localhost');
+    assert.equal(gmail.clientId, CLIENT_ID);
+    assert.equal(gmail.clientSecretSet, true);
+
     await page.getByRole('button', { name: 'Automatic sync' }).click();
     await page.getByText('Automatic sync is running.').waitFor();
     await check(page, 'admin-schedule');

@@ -134,7 +134,7 @@ function providerForm(api: Api, provider: MailProvider): HTMLElement {
       smtp: smtp.value(),
       loginFormat: provider.loginFormat,
       auth: provider.auth,
-      clientId: clientId.input.value.trim(),
+      clientId: clientId.input.value.trim() || null,
       ...(secret.input.value ? { clientSecret: secret.input.value } : {}),
       appendSentCopy: appendSent.input.checked,
     });
