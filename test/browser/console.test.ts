@@ -112,6 +112,7 @@ describe('Web console in Chromium', function () {
     await page.getByLabel('Client secret').fill(CLIENT_SECRET);
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
+    await page.getByText('A client secret is set').waitFor();
     await check(page, 'admin-mail-providers');
     const gmail = (await callApi('GET', '/settings/mail-providers/gmail', { token: users.admin.idToken }))
       .json;
