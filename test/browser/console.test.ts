@@ -138,6 +138,26 @@ describe('Web console in Chromium', function () {
     await context.close();
   });
 
+  it('when a person signs in with a wrong password, then they are told so; when they create an account, then they are signed in', async () => {
+    const { context, page } = await newPage(browser);
+    current = page;
+    await page.goto(`${users.stack.baseUrl}/app/`);
+    await check(page, 'sign-in');
+    const email = `new-${Date.now()}@example.com`;
+    await page.getByRole('textbox', { name: 'Email' }).fill(users.other.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('The email or the password is not right.').waitFor();
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`Signed in as ${email}`).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await context.close();
+  });
+
   it('when a user who is not an administrator signs in on a narrow screen, then no administration page is reachable', async () => {
     const { context, page } = await newPage(browser, { narrow: true });
     await signIn(page, users.other);
