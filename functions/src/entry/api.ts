@@ -2,6 +2,7 @@ import { createHttpFunction, type UserContext } from '../http/handler.js';
 import { accountRoutes } from '../routes/api/accounts.js';
 import { activityRoutes } from '../routes/api/activities.js';
 import { contactRoutes } from '../routes/api/contacts.js';
+import { mailboxRoutes } from '../routes/api/mailboxes.js';
 import { meRoutes } from '../routes/api/me.js';
 import { syncRunRoutes } from '../routes/api/syncRuns.js';
 import { syncSettingsRoutes } from '../routes/api/syncSettings.js';
@@ -14,6 +15,7 @@ export default createHttpFunction<UserContext>({
   routes: [
     ...meRoutes,
     ...accountRoutes,
+    ...mailboxRoutes,
     ...syncSettingsRoutes,
     ...syncRunRoutes,
     ...contactRoutes,
