@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { RouteDoc } from './routeDoc.js';
 
 /**
  * A route table for one function. Paths are matched with or without the function's own name as
@@ -8,10 +9,17 @@ import { AppError } from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Who may call: anyone, a signed-in user, or a user with the `admin` claim. */
+export type Access = 'public' | 'user' | 'admin';
+
 export interface Route<Context> {
   method: HttpMethod;
   /** `/contacts/:id/tags/:tagId` style pattern, relative to the function. */
   path: string;
+  /** `public` opens one route of a function that otherwise needs a signed-in caller. */
+  access?: 'public';
+  /** What the OpenAPI document says about the route (docs/api.md#api-reference). */
+  doc: RouteDoc;
   handle: (context: Context, params: Record<string, string>) => Promise<HttpResult> | HttpResult;
 }
 
@@ -56,6 +64,14 @@ export class Router<Context> {
     if (path === prefix) return '/';
     if (path.startsWith(`${prefix}/`)) return path.slice(prefix.length);
     return path || '/';
+  }
+
+  /** The matching route when it is public (no caller needed), so authentication can be skipped. */
+  publicMatch(method: string, url: string): Route<Context> | undefined {
+    const path = this.relativePath(url);
+    return this.routes.find(
+      (route) => route.access === 'public' && route.method === method && route.regex.test(path),
+    );
   }
 
   match(method: string, url: string): { route: Route<Context>; params: Record<string, string> } {
