@@ -104,9 +104,10 @@ export function sendError(res: Response, error: unknown): void {
   res.status(appError.status).json(appError.toBody());
 }
 
+/** The handler of one HTTP function; `spec` is the route table it serves (the API reference reads it). */
 export function createHttpFunction<Context extends RequestContext>(spec: HttpFunctionSpec<Context>) {
   const router = new Router<Context>(spec.name, spec.routes);
-  return async (req: Request, res: Response): Promise<void> => {
+  const handler = async (req: Request, res: Response): Promise<void> => {
     const trace = traceFromHeaders(config().projectId, req.headers);
     await withTrace(trace, async () => {
       try {
@@ -129,4 +130,5 @@ export function createHttpFunction<Context extends RequestContext>(spec: HttpFun
       }
     });
   };
+  return Object.assign(handler, { spec });
 }

@@ -37,8 +37,12 @@ export interface SuccessDoc {
   headers?: Record<string, string>;
 }
 
-/** State a running function needs before an example answers as documented (set up by the tests). */
-export type ExampleRequirement = 'googleApp' | 'linkedAccount' | 'syncRun';
+/**
+ * State a running function needs before an example answers as documented (the tests set it up):
+ * the administrator's OAuth app, the caller's linked Google account, a run of theirs, the example
+ * contact carrying the example tag, the Scheduler job that the deployment creates.
+ */
+export type ExampleRequirement = 'googleApp' | 'linkedAccount' | 'syncRun' | 'taggedContact' | 'syncTickJob';
 
 export interface RouteExample {
   /** The example's key in the document, unique within its route. */
@@ -81,7 +85,6 @@ export interface RouteDoc {
  */
 export const EXAMPLE_IDS = {
   contact: 'c7WqYz2LmN4pR8sT1vXa',
-  otherContact: 'k2HbV9eQ4rT6yU8iO0pA',
   tag: 't5FgH7jK9lZ1xC3vB5nM',
   activity: 'a3SdF5gH7jK9lQ1wE3rT',
   run: 'r1ZxC3vB5nM7qW9eR1tY',

@@ -33,6 +33,7 @@ export function openApiRoute(own: () => AnyFunctionSpec): Route<RequestContext> 
       success: [{ status: 200, description: 'The OpenAPI document.' }],
       errors: [],
       examples: [{ name: 'reference', summary: 'Read the document', as: 'anonymous', status: 200 }],
+      schemas: async () => ({ responses: { 200: (await import('./responses.js')).openApiDocument } }),
     },
     handle: async () => {
       built ??= build().catch((error: unknown) => {

@@ -216,3 +216,13 @@ export const rangeBound = z
   .string()
   .optional()
   .describe('RFC 3339 date-time or a date (00:00 UTC); give both or neither.');
+
+export const openApiDocument = named(
+  'OpenApiDocument',
+  z.looseObject({
+    openapi: z.literal('3.1.0'),
+    info: z.looseObject({ title: z.string(), version: z.string() }),
+    paths: z.record(z.string(), z.unknown()),
+    components: z.looseObject({}),
+  }),
+);

@@ -238,6 +238,7 @@ export const contactRoutes: Route<UserContext>[] = [
           summary: 'Remove a tag',
           params: { id: EXAMPLE_IDS.contact, tagId: EXAMPLE_IDS.tag },
           status: 204,
+          requires: ['taggedContact'],
         },
         {
           name: 'unknown',
