@@ -226,3 +226,27 @@ export const openApiDocument = named(
     components: z.looseObject({}),
   }),
 );
+
+const endpoint = z.strictObject({
+  host: z.string(),
+  port: z.number().int(),
+  security: z.enum(['ssl', 'starttls', 'none']),
+});
+
+const MailProviderSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  imap: endpoint,
+  smtp: endpoint,
+  loginFormat: z.literal('mailbox'),
+  auth: z.literal('oauth2'),
+  clientId: z.string().nullable(),
+  clientSecretSet: z.boolean().describe('The secret itself is write-only.'),
+  appendSentCopy: z.boolean().describe('Append what is sent to the \\Sent folder (Gmail does it itself).'),
+});
+
+export const mailProvider = named('MailProvider', MailProviderSchema);
+export const mailProviderList = named(
+  'MailProviderList',
+  z.strictObject({ items: z.array(MailProviderSchema) }),
+);
