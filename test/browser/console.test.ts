@@ -190,6 +190,7 @@ describe('Web console in Chromium', function () {
       await page.getByRole('button', { name: 'Run sync now' }).click();
       await page.getByText('Sync succeeded.').waitFor({ timeout: 60_000 });
       await page.getByText('1 created in Google').first().waitFor();
+      await page.getByText(/^Last sync: (?!Never)/).waitFor(); // contacts ran; activities were skipped
       await check(page, 'sync-after-run');
       const inGoogle = await googleContacts(users.stack, users.user.email);
       assert.deepEqual(
@@ -202,8 +203,17 @@ describe('Web console in Chromium', function () {
       await run.getByText('succeeded').first().waitFor();
       await run.getByText('1 created in Google').waitFor();
 
-      await visit(page, 'Activities', 'activities');
+      await visit(page, 'Activities', 'activities-empty');
       await page.getByRole('heading', { level: 2, name: /^Week of/ }).waitFor();
+      const today = new Date();
+      const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+      await page.getByLabel('Title').fill('Engine review');
+      await page.getByLabel('Start', { exact: true }).fill(`${day}T10:00`);
+      await page.getByLabel('End', { exact: true }).fill(`${day}T11:00`);
+      await page.getByRole('button', { name: 'Create activity' }).click();
+      await page.getByText('Activity created.').waitFor();
+      await page.getByRole('listitem').filter({ hasText: 'Engine review' }).waitFor();
+      await check(page, 'activities');
       await visit(page, 'Mail', 'mail');
     } finally {
       await context.close();

@@ -11,10 +11,17 @@ import { HTTP_FUNCTIONS } from '../../functions/src/index.js';
 import { apiFunction } from '../../functions/src/routes/api/index.js';
 import { documentedFunctions } from '../../functions/src/routes/documentedFunctions.js';
 import { createSyncTickJob } from '../../scripts/local/wiring.js';
-import { api, type Json } from '../support/api.js';
+import { api, callApi, type Json } from '../support/api.js';
 import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
 import { createUser, type TestUser } from '../support/users.js';
-import { resetToConfiguredApp } from './linking-support.js';
+import {
+  Browser,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  followCallback,
+  followGoogle,
+  resetToConfiguredApp,
+} from './linking-support.js';
 import { ensureSyncTopic, linkGoogleAccount, pausePushDelivery } from './sync-support.js';
 import { deleteSyncTickJob } from './sync-tick-support.js';
 
@@ -57,7 +64,8 @@ async function prepare(
 ): Promise<Record<string, string>> {
   const needs = new Set(example.requires ?? []);
   if (needs.has('syncRun')) needs.add('linkedAccount');
-  if (needs.has('linkedAccount')) needs.add('googleApp');
+  if (needs.has('linkedMailbox')) needs.add('mailApp');
+  if (needs.has('linkedAccount') || needs.has('mailApp')) needs.add('googleApp');
   if (needs.has('googleApp')) await resetToConfiguredApp(world.stack, world.admin);
   else await resetFirestore(world.stack);
   const owner = caller ?? world.user;
@@ -98,6 +106,8 @@ async function prepare(
     await linkGoogleAccount(world.stack, owner);
     ids[EXAMPLE_IDS.account] = (await api(owner, 'GET', '/me/accounts')).json.items[0].id;
   }
+  if (needs.has('mailApp')) await configureGmailProvider(world.admin);
+  if (needs.has('linkedMailbox')) ids[EXAMPLE_IDS.mailbox] = await linkMailbox(owner);
   if (needs.has('syncRun')) {
     const queued = await fetch(`${world.stack.baseUrl}/syncNow`, {
       method: 'POST',
@@ -108,6 +118,31 @@ async function prepare(
     ids[EXAMPLE_IDS.run] = ((await queued.json()) as { runId: string }).runId;
   }
   return ids;
+}
+
+/** The Gmail provider with the OAuth client the Google emulator knows (hosts as they are). */
+async function configureGmailProvider(admin: TestUser): Promise<void> {
+  const current = await callApi('GET', '/settings/mail-providers/gmail', { token: admin.idToken });
+  const { id: _id, clientSecretSet: _set, ...provider } = current.json;
+  const saved = await callApi('PUT', '/settings/mail-providers/gmail', {
+    token: admin.idToken,
+    body: { ...provider, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+  });
+  assert.equal(saved.status, 200, JSON.stringify(saved.json));
+}
+
+/** Links the user's own address as a mailbox, playing the browser; answers the mailbox id. */
+async function linkMailbox(user: TestUser): Promise<string> {
+  const browser = new Browser();
+  const started = await callApi('POST', '/api/me/mailboxes', {
+    token: user.idToken,
+    body: { providerId: 'gmail', email: user.email },
+  });
+  assert.equal(started.status, 200, JSON.stringify(started.json));
+  browser.keep(started.headers);
+  const outcome = await followCallback(await followGoogle(new URL(started.json.authorizationUrl)), browser);
+  assert.equal(outcome.searchParams.get('mailbox'), 'ok', outcome.href);
+  return (await api(user, 'GET', '/me/mailboxes')).json.items[0].id;
 }
 
 function substitute<T>(value: T, ids: Record<string, string>): T {

@@ -88,7 +88,7 @@ function mailboxFields(mailbox: Mailbox) {
   };
 }
 
-function runNow(api: Api, hasAccount: boolean): HTMLElement {
+function runNow(api: Api, hasAccount: boolean, onFinished: () => Promise<void>): HTMLElement {
   const progress = h('div', { class: 'progress', role: 'status', 'aria-live': 'polite' });
   const area = messageArea();
   const details = h('div', {});
@@ -107,7 +107,7 @@ function runNow(api: Api, hasAccount: boolean): HTMLElement {
       const { runId } = await api.call<{ runId: string }>('POST', '/syncNow', {});
       for (;;) {
         const run = await api.get<SyncRun>(`/api/me/sync/runs/${encodeURIComponent(runId)}`);
-        if (show(run)) return;
+        if (show(run)) return onFinished();
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     },
@@ -116,7 +116,7 @@ function runNow(api: Api, hasAccount: boolean): HTMLElement {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'run-heading' },
-    h('h2', { id: 'run-heading' }, t.runNow),
+    h('h2', { id: 'run-heading' }, t.manual),
     hasAccount ? null : h('p', { class: 'hint' }, t.noAccount),
     button,
     progress,
@@ -149,6 +149,8 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
     t.syncSinceHint,
   );
   const mailboxForms = mailboxes.map(mailboxFields);
+  let contactsLastSync = lastSyncLine(settings.lastSync.contacts);
+  let activitiesLastSync = lastSyncLine(settings.lastSync.activities);
   const area = messageArea();
   const form = h(
     'form',
@@ -160,7 +162,7 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
       contactsAuto.wrapper,
       contactsPeriod.wrapper,
       tag.element,
-      lastSyncLine(settings.lastSync.contacts),
+      contactsLastSync,
     ),
     h(
       'fieldset',
@@ -169,7 +171,7 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
       activitiesAuto.wrapper,
       activitiesPeriod.wrapper,
       since.wrapper,
-      lastSyncLine(settings.lastSync.activities),
+      activitiesLastSync,
     ),
     h(
       'fieldset',
@@ -200,5 +202,16 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
     }
     return texts.saved;
   });
-  return h('div', {}, h('h1', {}, t.title), form, runNow(api, accounts.length > 0 || mailboxes.length > 0));
+  // A finished run moves the last sync times: show them without reloading the form being edited.
+  const refreshLastSync = async () => {
+    const { lastSync } = await api.get<SyncSettings>('/api/me/sync-settings');
+    const contactsLine = lastSyncLine(lastSync.contacts);
+    const activitiesLine = lastSyncLine(lastSync.activities);
+    contactsLastSync.replaceWith(contactsLine);
+    activitiesLastSync.replaceWith(activitiesLine);
+    contactsLastSync = contactsLine;
+    activitiesLastSync = activitiesLine;
+  };
+  const hasAccount = accounts.length > 0 || mailboxes.length > 0;
+  return h('div', {}, h('h1', {}, t.title), form, runNow(api, hasAccount, refreshLastSync));
 }

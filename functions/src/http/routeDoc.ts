@@ -40,9 +40,17 @@ export interface SuccessDoc {
 /**
  * State a running function needs before an example answers as documented (the tests set it up):
  * the administrator's OAuth app, the caller's linked Google account, a run of theirs, the example
- * contact carrying the example tag, the Scheduler job that the deployment creates.
+ * contact carrying the example tag, the Scheduler job that the deployment creates, the Gmail
+ * provider's OAuth client, a mailbox of the caller's linked through it.
  */
-export type ExampleRequirement = 'googleApp' | 'linkedAccount' | 'syncRun' | 'taggedContact' | 'syncTickJob';
+export type ExampleRequirement =
+  | 'googleApp'
+  | 'linkedAccount'
+  | 'syncRun'
+  | 'taggedContact'
+  | 'syncTickJob'
+  | 'mailApp'
+  | 'linkedMailbox';
 
 export interface RouteExample {
   /** The example's key in the document, unique within its route. */
@@ -89,6 +97,7 @@ export const EXAMPLE_IDS = {
   activity: 'a3SdF5gH7jK9lQ1wE3rT',
   run: 'r1ZxC3vB5nM7qW9eR1tY',
   account: 'g8UiO0pA2sD4fG6hJ8kL',
+  mailbox: 'm4QwE6rT8yU0iO2pA4sD',
   /** Names no record: the examples of 404. */
   missing: 'noSuchRecord00000000',
 } as const;

@@ -9,16 +9,33 @@ import { log } from '../logging.js';
  * with a 302 back to APP_URL carrying the outcome (SPEC §4.3); never an error page, never details.
  */
 
-export function appRedirect(outcome: { ok: true; missing: string[] } | { ok: false; code: string }): string {
+/** The outcome in APP_URL's query: `link=…` for a Google account, `mailbox=…` for a mailbox (SPEC §4.3). */
+export function appRedirect(
+  outcome: { ok: true; missing?: string[] } | { ok: false; code: string },
+  name: 'link' | 'mailbox' = 'link',
+): string {
   const url = new URL(config().appUrl);
   if (outcome.ok) {
-    url.searchParams.set('link', 'ok');
-    if (outcome.missing.length > 0) url.searchParams.set('missing', outcome.missing.join(' '));
+    url.searchParams.set(name, 'ok');
+    if (outcome.missing?.length) url.searchParams.set('missing', outcome.missing.join(' '));
   } else {
-    url.searchParams.set('link', 'error');
+    url.searchParams.set(name, 'error');
     url.searchParams.set('code', outcome.code);
   }
   return url.toString();
+}
+
+/** Completes the flow the state names (its signature, purpose included, is checked inside). */
+async function complete(
+  purpose: 'google' | 'mailbox',
+  request: { query: URLSearchParams; cookieHeader: string | undefined },
+) {
+  if (purpose === 'mailbox') {
+    const { completeMailboxLinking } = await import('../app/mail/completeMailboxLinking.js');
+    return completeMailboxLinking(request);
+  }
+  const { completeLinking } = await import('../app/linking/completeLinking.js');
+  return completeLinking(request);
 }
 
 const withCookie = (setCookie: string | undefined): Record<string, string> =>
@@ -60,11 +77,12 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
       }),
     },
     handle: async ({ query, req }) => {
-      const { completeLinking } = await import('../app/linking/completeLinking.js');
       const { releaseBrowser } = await import('../app/linking/browserBinding.js');
+      const { peekState } = await import('../core/crypto/oauthState.js');
+      const purpose = peekState(query.get('state') ?? '')?.p === 'mailbox' ? 'mailbox' : 'google';
       let outcome: Parameters<typeof appRedirect>[0];
       try {
-        outcome = await completeLinking({ query, cookieHeader: req.get('cookie') });
+        outcome = await complete(purpose, { query, cookieHeader: req.get('cookie') });
       } catch (error) {
         // Storage or Secret Manager trouble: the browser still goes back to the app with a code.
         log.error('OAuth callback failed', { error });
@@ -72,13 +90,13 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
       }
       return {
         status: 302,
-        redirect: appRedirect(outcome),
+        redirect: appRedirect(outcome, purpose === 'mailbox' ? 'mailbox' : 'link'),
         // The URL held a code and a state: keep them out of caches and referrers.
         // The browser binding is single use, like the state it went with: clear it whatever happened.
         headers: {
           'cache-control': 'no-store',
           'referrer-policy': 'no-referrer',
-          ...withCookie(releaseBrowser('google', query.get('state'))),
+          ...withCookie(releaseBrowser(purpose, query.get('state'))),
         },
       };
     },

@@ -250,3 +250,19 @@ export const mailProviderList = named(
   'MailProviderList',
   z.strictObject({ items: z.array(MailProviderSchema) }),
 );
+
+const MailboxSchema = z.strictObject({
+  id: z.string(),
+  providerId: z.string(),
+  email: z.string(),
+  status: z.enum(['active', 'reauthRequired']),
+  linkedAt: instant,
+  autoSync: z.boolean(),
+  periodMinutes: z.number().int(),
+  syncSince: date,
+  folders: z.array(z.string()),
+  lastSync: instant.optional(),
+});
+
+export const mailbox = named('Mailbox', MailboxSchema);
+export const mailboxList = named('MailboxList', z.strictObject({ items: z.array(MailboxSchema) }));

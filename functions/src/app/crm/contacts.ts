@@ -1,5 +1,5 @@
 import type { Caller } from '../../domain/auth/caller.js';
-import { RECORD_ID_PATTERN } from '../../domain/crm/common.js';
+import { isRecordId } from '../../domain/crm/common.js';
 import { type Contact, checkContactPatch, parseNewContact } from '../../domain/crm/contact.js';
 import type { Page } from '../../domain/crm/paging.js';
 import { listScope, pageRequest } from '../../domain/crm/paging.js';
@@ -20,7 +20,7 @@ export function getContact(caller: Caller, id: string): Promise<Contact> {
 
 export function listContacts(caller: Caller, query: URLSearchParams): Promise<Page<Contact>> {
   const tagId = query.get('tagId') || undefined;
-  if (tagId !== undefined && !RECORD_ID_PATTERN.test(tagId)) throw invalid({ tagId: 'must be a tag id' });
+  if (tagId !== undefined && !isRecordId(tagId)) throw invalid({ tagId: 'must be a tag id' });
   return crmStore().listContacts(
     { ...pageRequest(query, listScope.contacts(tagId)), tagId },
     actorOf(caller),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { permissionDenied } from '../../errors.js';
-import { RECORD_ID_PATTERN, text } from './common.js';
+import { isRecordId, text } from './common.js';
 import { invalid, parseOrThrow } from './validation.js';
 
 /**
@@ -20,7 +20,7 @@ export type NewTag = z.output<typeof NewTagSchema>;
 
 /** Body of `POST /api/contacts/{id}/tags`: the tag to add. */
 export const TagRefSchema = z.strictObject({
-  tagId: z.string({ error: 'must be a tag id' }).regex(RECORD_ID_PATTERN, 'must be a tag id'),
+  tagId: z.string({ error: 'must be a tag id' }).refine(isRecordId, 'must be a tag id'),
 });
 
 /** The API shape: exactly SPEC §4.3 `Tag {id, name, type, ownerUid?}`; its version goes in the ETag. */

@@ -3,6 +3,7 @@ import { openApiRoute } from '../openapi.js';
 import { accountRoutes } from './accounts.js';
 import { activityRoutes } from './activities.js';
 import { contactRoutes } from './contacts.js';
+import { mailboxRoutes } from './mailboxes.js';
 import { meRoutes } from './me.js';
 import { syncRunRoutes } from './syncRuns.js';
 import { syncSettingsRoutes } from './syncSettings.js';
@@ -13,11 +14,12 @@ export const apiFunction: HttpFunctionSpec<UserContext> = {
   name: 'api',
   description:
     "The CRM's data (contacts, tags, activities) and the signed-in user's self-service: linked " +
-    'Google account, sync settings, sync runs.',
+    'Google account, mailboxes, sync settings, sync runs.',
   access: 'user',
   routes: [
     ...meRoutes,
     ...accountRoutes,
+    ...mailboxRoutes,
     ...syncSettingsRoutes,
     ...syncRunRoutes,
     ...contactRoutes,
