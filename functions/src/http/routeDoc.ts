@@ -101,3 +101,21 @@ export const EXAMPLE_IDS = {
   /** Names no record: the examples of 404. */
   missing: 'noSuchRecord00000000',
 } as const;
+
+/** An example refused with 404 because its id names no record (`{id: EXAMPLE_IDS.missing}` by default). */
+export function unknownExample(
+  summary: string,
+  params: Record<string, string> = { id: EXAMPLE_IDS.missing },
+  name = 'unknown',
+): RouteExample {
+  return { name, summary, params, status: 404, code: 'not_found' };
+}
+
+/** An example refused with 400 `invalid_argument`. */
+export function invalidExample(
+  name: string,
+  summary: string,
+  request: Omit<RouteExample, 'name' | 'summary' | 'status' | 'code'>,
+): RouteExample {
+  return { name, summary, ...request, status: 400, code: 'invalid_argument' };
+}

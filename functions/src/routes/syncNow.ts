@@ -1,6 +1,6 @@
 import { requestSync, SyncNowBodySchema } from '../app/sync/runs/requestSync.js';
 import type { HttpFunctionSpec, UserContext } from '../http/handler.js';
-import { named } from '../http/routeDoc.js';
+import { invalidExample, named } from '../http/routeDoc.js';
 import type { Route } from '../http/router.js';
 
 /**
@@ -35,13 +35,9 @@ export const syncNowRoutes: Route<UserContext>[] = [
           status: 409,
           code: 'no_linked_account',
         },
-        {
-          name: 'unknownKind',
-          summary: 'kinds lists contacts, activities',
+        invalidExample('unknownKind', 'kinds lists contacts, activities', {
           body: { kinds: ['faxes'] },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({
         body: named('SyncNowRequest', SyncNowBodySchema),

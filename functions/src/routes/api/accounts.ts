@@ -1,7 +1,7 @@
 import { parsePageSize } from '../../domain/crm/paging.js';
 import { invalid } from '../../domain/crm/validation.js';
 import type { UserContext } from '../../http/handler.js';
-import { EXAMPLE_IDS } from '../../http/routeDoc.js';
+import { EXAMPLE_IDS, invalidExample, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /**
@@ -32,13 +32,9 @@ export const accountRoutes: Route<UserContext>[] = [
           status: 200,
           requires: ['linkedAccount'],
         },
-        {
-          name: 'badPageSize',
-          summary: 'pageSize must be a whole number from 1 to 1000',
+        invalidExample('badPageSize', 'pageSize must be a whole number from 1 to 1000', {
           query: { pageSize: '0' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => {
         const { paging, linkedAccountPage } = await shapes();
@@ -115,13 +111,7 @@ export const accountRoutes: Route<UserContext>[] = [
           status: 204,
           requires: ['linkedAccount'],
         },
-        {
-          name: 'unknown',
-          summary: 'No linked account of yours has that id',
-          params: { id: EXAMPLE_IDS.missing },
-          status: 404,
-          code: 'not_found',
-        },
+        unknownExample('No linked account of yours has that id'),
       ],
     },
     handle: async ({ caller }, { id = '' }) => {

@@ -8,7 +8,7 @@ import {
 import { type Activity, ActivityPatchSchema, ActivitySchema } from '../../domain/crm/activity.js';
 import { etag } from '../../domain/crm/common.js';
 import type { UserContext } from '../../http/handler.js';
-import { EXAMPLE_IDS, named } from '../../http/routeDoc.js';
+import { EXAMPLE_IDS, invalidExample, named, unknownExample } from '../../http/routeDoc.js';
 import type { HttpResult, Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
@@ -17,13 +17,7 @@ import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 const shapes = () => import('../responses.js');
 const one = async () => ({ responses: { 200: (await shapes()).activity, 201: (await shapes()).activity } });
 const activityId = { id: EXAMPLE_IDS.activity };
-const unknownActivity = {
-  name: 'unknown',
-  summary: 'No activity has that id',
-  params: { id: EXAMPLE_IDS.missing },
-  status: 404,
-  code: 'not_found',
-} as const;
+const unknownActivity = unknownExample('No activity has that id');
 
 function record(activity: Activity, status = 200): HttpResult {
   return { status, body: activity, headers: { ETag: etag(activity.version) } };
@@ -61,13 +55,9 @@ export const activityRoutes: Route<UserContext>[] = [
           body: { title: 'Trade fair', allDay: true, start: '2030-03-02', end: '2030-03-04' },
           status: 201,
         },
-        {
-          name: 'endBeforeStart',
-          summary: 'end must not be before start',
+        invalidExample('endBeforeStart', 'end must not be before start', {
           body: { title: 'Backwards', start: '2030-03-01T11:00:00Z', end: '2030-03-01T10:00:00Z' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({ body: named('NewActivity', ActivitySchema), ...(await one()) }),
     },
@@ -88,13 +78,9 @@ export const activityRoutes: Route<UserContext>[] = [
           query: { from: '2030-03-01', to: '2030-04-01' },
           status: 200,
         },
-        {
-          name: 'halfRange',
-          summary: 'from and to go together',
+        invalidExample('halfRange', 'from and to go together', {
           query: { from: '2030-03-01' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => {
         const { paging, activityPage, rangeBound } = await shapes();
@@ -134,14 +120,10 @@ export const activityRoutes: Route<UserContext>[] = [
           body: { location: 'Room 4' },
           status: 200,
         },
-        {
-          name: 'unknownField',
-          summary: 'color is not a known field',
+        invalidExample('unknownField', 'color is not a known field', {
           params: activityId,
           body: { color: 'red' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({ body: named('ActivityPatch', ActivityPatchSchema), ...(await one()) }),
     },

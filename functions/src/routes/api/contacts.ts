@@ -11,7 +11,7 @@ import { etag } from '../../domain/crm/common.js';
 import { type Contact, ContactPatchSchema, NewContactSchema } from '../../domain/crm/contact.js';
 import { TagRefSchema } from '../../domain/crm/tag.js';
 import type { UserContext } from '../../http/handler.js';
-import { EXAMPLE_IDS, named } from '../../http/routeDoc.js';
+import { EXAMPLE_IDS, invalidExample, named, unknownExample } from '../../http/routeDoc.js';
 import type { HttpResult, Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
@@ -25,13 +25,7 @@ function record(contact: Contact, status = 200): HttpResult {
 }
 
 const contactId = { id: EXAMPLE_IDS.contact };
-const unknownContact = {
-  name: 'unknown',
-  summary: 'No contact has that id',
-  params: { id: EXAMPLE_IDS.missing },
-  status: 404,
-  code: 'not_found',
-} as const;
+const unknownContact = unknownExample('No contact has that id');
 
 export const contactRoutes: Route<UserContext>[] = [
   {
@@ -58,13 +52,9 @@ export const contactRoutes: Route<UserContext>[] = [
           },
           status: 201,
         },
-        {
-          name: 'empty',
-          summary: 'A contact needs at least a name, an email, a phone or an organization',
+        invalidExample('empty', 'A contact needs at least a name, an email, a phone or an organization', {
           body: { notes: 'who is this?' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({ body: named('NewContact', NewContactSchema), ...(await one()) }),
     },
@@ -86,13 +76,9 @@ export const contactRoutes: Route<UserContext>[] = [
           query: { tagId: EXAMPLE_IDS.tag },
           status: 200,
         },
-        {
-          name: 'badPageSize',
-          summary: 'pageSize must be a whole number from 1 to 1000',
+        invalidExample('badPageSize', 'pageSize must be a whole number from 1 to 1000', {
           query: { pageSize: '5000' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => {
         const { paging, contactPage } = await shapes();
@@ -146,14 +132,10 @@ export const contactRoutes: Route<UserContext>[] = [
           status: 412,
           code: 'precondition_failed',
         },
-        {
-          name: 'readOnly',
-          summary: 'version is read-only',
+        invalidExample('readOnly', 'version is read-only', {
           params: contactId,
           body: { version: 7 },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({ body: named('ContactPatch', ContactPatchSchema), ...(await one()) }),
     },
@@ -240,13 +222,7 @@ export const contactRoutes: Route<UserContext>[] = [
           status: 204,
           requires: ['taggedContact'],
         },
-        {
-          name: 'unknown',
-          summary: 'No contact has that id',
-          params: { id: EXAMPLE_IDS.missing, tagId: EXAMPLE_IDS.tag },
-          status: 404,
-          code: 'not_found',
-        },
+        unknownExample('No contact has that id', { id: EXAMPLE_IDS.missing, tagId: EXAMPLE_IDS.tag }),
       ],
     },
     handle: async ({ caller, ifMatch }, { id = '', tagId = '' }) => {

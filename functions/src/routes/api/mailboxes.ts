@@ -1,6 +1,6 @@
 import { etag } from '../../domain/crm/common.js';
 import type { UserContext } from '../../http/handler.js';
-import { EXAMPLE_IDS, named } from '../../http/routeDoc.js';
+import { EXAMPLE_IDS, invalidExample, named, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
@@ -10,13 +10,7 @@ const mailboxes = () => import('../../app/mail/mailboxes.js');
 const linking = () => import('../../app/mail/startMailboxLinking.js');
 const shapes = () => import('../responses.js');
 const mailboxId = { id: EXAMPLE_IDS.mailbox };
-const unknownMailbox = {
-  name: 'unknown',
-  summary: 'No mailbox of yours has that id',
-  params: { id: EXAMPLE_IDS.missing },
-  status: 404,
-  code: 'not_found',
-} as const;
+const unknownMailbox = unknownExample('No mailbox of yours has that id');
 
 export const mailboxRoutes: Route<UserContext>[] = [
   {
@@ -68,13 +62,9 @@ export const mailboxRoutes: Route<UserContext>[] = [
           status: 200,
           requires: ['mailApp'],
         },
-        {
-          name: 'unknownProvider',
-          summary: 'providerId must be "gmail", the only mail provider',
+        invalidExample('unknownProvider', 'providerId must be "gmail", the only mail provider', {
           body: { providerId: 'outlook', email: 'ada@example.com' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({
         body: named('MailboxLink', (await linking()).MailboxLinkSchema),
@@ -110,15 +100,11 @@ export const mailboxRoutes: Route<UserContext>[] = [
           status: 200,
           requires: ['linkedMailbox'],
         },
-        {
-          name: 'readOnly',
-          summary: 'email is read-only',
+        invalidExample('readOnly', 'email is read-only', {
           params: mailboxId,
           body: { email: 'other@example.com' },
-          status: 400,
-          code: 'invalid_argument',
           requires: ['linkedMailbox'],
-        },
+        }),
         unknownMailbox,
       ],
       schemas: async () => ({

@@ -1,5 +1,5 @@
 import type { UserContext } from '../../http/handler.js';
-import { EXAMPLE_IDS } from '../../http/routeDoc.js';
+import { EXAMPLE_IDS, invalidExample, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /** The caller's sync runs (SPEC §4.3 `GET /api/me/sync/runs[/{runId}]`), loaded on first use. */
@@ -18,13 +18,9 @@ export const syncRunRoutes: Route<UserContext>[] = [
       errors: ['invalid_argument'],
       examples: [
         { name: 'list', summary: 'The first page', query: { pageSize: '20' }, status: 200 },
-        {
-          name: 'foreignToken',
-          summary: 'A page token of another list is refused',
+        invalidExample('foreignToken', 'A page token of another list is refused', {
           query: { pageToken: 'bm90LWEtdG9rZW4' },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => {
         const { paging, syncRunPage } = await shapes();
@@ -52,13 +48,7 @@ export const syncRunRoutes: Route<UserContext>[] = [
           status: 200,
           requires: ['syncRun'],
         },
-        {
-          name: 'unknown',
-          summary: 'No run of yours has that id',
-          params: { runId: EXAMPLE_IDS.missing },
-          status: 404,
-          code: 'not_found',
-        },
+        unknownExample('No run of yours has that id', { runId: EXAMPLE_IDS.missing }),
       ],
       schemas: async () => ({ responses: { 200: (await shapes()).syncRun } }),
     },

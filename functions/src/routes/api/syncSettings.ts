@@ -1,5 +1,5 @@
 import type { UserContext } from '../../http/handler.js';
-import { named } from '../../http/routeDoc.js';
+import { invalidExample, named } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /** `GET|PUT /api/me/sync-settings` (SPEC §4.3); the use case is loaded on first use. */
@@ -46,13 +46,13 @@ export const syncSettingsRoutes: Route<UserContext>[] = [
           },
           status: 200,
         },
-        {
-          name: 'badPeriod',
-          summary: 'periodMinutes must be one of 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440',
-          body: { contacts: { periodMinutes: 7 }, activities: {} },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        invalidExample(
+          'badPeriod',
+          'periodMinutes must be one of 5, 10, 15, 30, 60, 120, 240, 480, 720, 1440',
+          {
+            body: { contacts: { periodMinutes: 7 }, activities: {} },
+          },
+        ),
       ],
       schemas: async () => ({
         body: named('SyncSettingsInput', (await settings()).SyncSettingsSchema),

@@ -2,7 +2,7 @@ import { createTag, deleteTag, getTag, listTags } from '../../app/crm/tags.js';
 import { etag } from '../../domain/crm/common.js';
 import { NewTagSchema, type StoredTag } from '../../domain/crm/tag.js';
 import type { UserContext } from '../../http/handler.js';
-import { EXAMPLE_IDS, named } from '../../http/routeDoc.js';
+import { EXAMPLE_IDS, named, unknownExample } from '../../http/routeDoc.js';
 import type { HttpResult, Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
@@ -13,13 +13,7 @@ import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
 const shapes = () => import('../responses.js');
 const one = async () => ({ responses: { 200: (await shapes()).tag, 201: (await shapes()).tag } });
-const unknownTag = {
-  name: 'unknown',
-  summary: 'No tag visible to you has that id',
-  params: { id: EXAMPLE_IDS.missing },
-  status: 404,
-  code: 'not_found',
-} as const;
+const unknownTag = unknownExample('No tag visible to you has that id');
 
 function tagBody({ version: _version, ...tag }: StoredTag) {
   return tag;

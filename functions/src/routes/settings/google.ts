@@ -1,5 +1,5 @@
 import type { UserContext } from '../../http/handler.js';
-import { named } from '../../http/routeDoc.js';
+import { invalidExample, named } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /** `GET|PUT /settings/google` (SPEC §4.3): administrators only (the `settings` function checks the claim). */
@@ -45,13 +45,13 @@ export const googleSettingsRoutes: Route<UserContext>[] = [
           },
           status: 200,
         },
-        {
-          name: 'badClientId',
-          summary: 'clientId must look like 123456789012-abc123.apps.googleusercontent.com',
-          body: { clientId: 'my-app', useSharedApp: false, allowedDomains: [] },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        invalidExample(
+          'badClientId',
+          'clientId must look like 123456789012-abc123.apps.googleusercontent.com',
+          {
+            body: { clientId: 'my-app', useSharedApp: false, allowedDomains: [] },
+          },
+        ),
         {
           name: 'notAdmin',
           summary: 'Only administrators can use this endpoint',

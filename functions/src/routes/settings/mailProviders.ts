@@ -1,5 +1,5 @@
 import type { UserContext } from '../../http/handler.js';
-import { named } from '../../http/routeDoc.js';
+import { invalidExample, named, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /** `GET /settings/mail-providers`, `GET|PUT /settings/mail-providers/{id}` (SPEC §4.3): administrators only. */
@@ -7,13 +7,7 @@ import type { Route } from '../../http/router.js';
 const providers = () => import('../../app/mail/providers.js');
 const shapes = () => import('../responses.js');
 const one = async () => ({ responses: { 200: (await shapes()).mailProvider } });
-const unknownProvider = {
-  name: 'unknown',
-  summary: 'Only the gmail provider exists',
-  params: { id: 'outlook' },
-  status: 404,
-  code: 'not_found',
-} as const;
+const unknownProvider = unknownExample('Only the gmail provider exists', { id: 'outlook' });
 
 export const mailProviderRoutes: Route<UserContext>[] = [
   {
@@ -75,12 +69,9 @@ export const mailProviderRoutes: Route<UserContext>[] = [
           },
           status: 200,
         },
-        {
-          name: 'plainTextRemote',
-          summary: 'security none is allowed only for a loopback host',
+        invalidExample('plainTextRemote', 'security none is allowed only for a loopback host', {
           params: { id: 'gmail' },
           body: {
-            name: 'GMail',
             imap: { host: 'imap.example.com', port: 143, security: 'none' },
             smtp: { host: 'smtp.gmail.com', port: 465, security: 'ssl' },
             loginFormat: 'mailbox',
@@ -88,9 +79,7 @@ export const mailProviderRoutes: Route<UserContext>[] = [
             clientId: null,
             appendSentCopy: false,
           },
-          status: 400,
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({
         body: named('MailProviderInput', (await providers()).MailProviderInputSchema),

@@ -1,5 +1,5 @@
 import type { UserContext } from '../../http/handler.js';
-import { named } from '../../http/routeDoc.js';
+import { invalidExample, named } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /**
@@ -44,14 +44,10 @@ export const scheduleSettingsRoutes: Route<UserContext>[] = [
           status: 200,
           requires: ['syncTickJob'],
         },
-        {
-          name: 'badCron',
-          summary: 'schedule must be a unix-cron expression',
+        invalidExample('badCron', 'schedule must be a unix-cron expression', {
           body: { schedule: 'every minute' },
-          status: 400,
           requires: ['syncTickJob'],
-          code: 'invalid_argument',
-        },
+        }),
       ],
       schemas: async () => ({
         body: named('ScheduleSettingsInput', (await schedule()).ScheduleInputSchema),
