@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   type DeploymentParameters,
   FUNCTIONS,
@@ -11,6 +12,7 @@ import {
   SERVICE_ACCOUNTS,
   schedulerJob,
 } from './deployment.js';
+import { HOSTING_DEPLOY_CONFIG, hostingConfig } from './hosting.js';
 
 /**
  * Deploys crm-google-sync into the customer's project with gcloud:
@@ -169,7 +171,29 @@ export function deploymentCommands(parameters: DeploymentParameters): string[][]
     `--oidc-token-audience=${job.uri}`,
     project,
   ]);
+  // The web console on Firebase Hosting, with its rewrites to the functions above (infra/hosting.ts).
+  commands.push(
+    ['npm', 'run', 'build:console'],
+    [
+      'npx',
+      'firebase-tools@14',
+      'deploy',
+      '--only',
+      'hosting',
+      `--project=${projectId}`,
+      `--config=${HOSTING_DEPLOY_CONFIG}`,
+    ],
+  );
   return commands;
+}
+
+/** firebase.json with the hosting rewrites pointing at the deployment's region. */
+export function writeHostingDeployConfig(region: string): void {
+  const firebase = JSON.parse(readFileSync('firebase.json', 'utf8')) as Record<string, unknown>;
+  writeFileSync(
+    HOSTING_DEPLOY_CONFIG,
+    `${JSON.stringify({ ...firebase, hosting: hostingConfig(region) }, null, 2)}\n`,
+  );
 }
 
 function main(): void {
@@ -191,6 +215,7 @@ function main(): void {
     allowedDomains: process.env.ALLOWED_DOMAINS,
   };
   const dryRun = process.argv.includes('--dry-run');
+  if (!dryRun) writeHostingDeployConfig(region);
   for (const command of deploymentCommands(parameters)) {
     console.log(`$ ${command.join(' ')}`);
     if (dryRun) continue;
@@ -198,6 +223,7 @@ function main(): void {
     if (result.status !== 0 && !command.includes('create')) process.exit(result.status ?? 1);
   }
   console.log(`\nAuthorized redirect URI for the OAuth client: ${parameters.publicBaseUrl}/oauthCallback`);
+  console.log(`Web console (Firebase Hosting): https://${projectId}.web.app/app/`);
 }
 
 if (process.argv[1]?.endsWith('deploy.ts')) main();

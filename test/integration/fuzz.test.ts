@@ -87,9 +87,9 @@ async function routeTable(): Promise<{ fn: string; route: Route<unknown> }[]> {
   const table: { fn: string; route: Route<unknown> }[] = [];
   for (const fn of HTTP_FUNCTIONS) {
     const entry = (await import(`../../functions/src/entry/${fn}.ts`)) as {
-      default: { routes: readonly Route<unknown>[] };
+      default: { spec: { routes: readonly Route<unknown>[] } };
     };
-    for (const route of entry.default.routes) table.push({ fn, route });
+    for (const route of entry.default.spec.routes) table.push({ fn, route });
   }
   return table;
 }
