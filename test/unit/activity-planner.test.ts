@@ -62,10 +62,13 @@ describe('activity planner: Google events', () => {
     assert.deepEqual(decideEvent(event({ etag: '"1"' }), link(), WINDOW), { kind: 'unchanged' });
   });
   it('when a linked event changed, then the pair is merged', () => {
-    assert.deepEqual(decideEvent(event(), link(), WINDOW), { kind: 'merge' });
+    assert.deepEqual(decideEvent(event(), link(), WINDOW), { kind: 'merge', link: link() });
   });
   it('when a linked event is cancelled, then the activity is canceled', () => {
-    assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, link(), WINDOW), { kind: 'cancel' });
+    assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, link(), WINDOW), {
+      kind: 'cancel',
+      link: link(),
+    });
   });
   it('when an unknown event is cancelled, then it may be a series whose occurrences are linked', () => {
     assert.deepEqual(decideEvent({ id: 's1', status: 'cancelled' }, undefined, WINDOW), {
@@ -180,7 +183,7 @@ describe('activity planner: cancelling and restoring (§3.5.5)', () => {
     assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, cancelledLink, WINDOW), {
       kind: 'unchanged',
     });
-    assert.deepEqual(decideEvent(event(), cancelledLink, WINDOW), { kind: 'uncancel' });
+    assert.deepEqual(decideEvent(event(), cancelledLink, WINDOW), { kind: 'uncancel', link: cancelledLink });
   });
 });
 
