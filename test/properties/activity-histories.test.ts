@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
-import type { CalendarEvent } from '../../functions/src/core/sync/activities/fields.js';
+import { type CalendarEvent, eventValues } from '../../functions/src/core/sync/activities/fields.js';
 import {
   type ActivityLink,
   type CrmEdits,
@@ -9,6 +9,7 @@ import {
 } from '../../functions/src/core/sync/activities/plan.js';
 import type { Activity } from '../../functions/src/domain/crm/activity.js';
 import { mergePatch } from '../../functions/src/domain/crm/validation.js';
+import { activityFixture, linkFixture } from '../support/activityFixture.js';
 import { propertyRuns } from './runs.js';
 
 /**
@@ -58,20 +59,8 @@ interface World {
 const iso = (tick: number) => new Date(Date.UTC(2030, 0, 1, 0, tick)).toISOString();
 
 function start(): World {
-  const activity: Activity = {
-    id: 'a1',
-    title: 'Review',
-    start: '2030-03-04T09:00:00Z',
-    end: '2030-03-04T10:00:00Z',
-    allDay: false,
-    showInCalendar: true,
-    organizerContactId: 'me',
-    participants: [],
-    status: 'planned',
-    createdAt: iso(0),
-    modifiedAt: iso(0),
-    version: 1,
-  };
+  const activity = activityFixture({ modifiedAt: iso(0), version: 1 });
+
   const event: CalendarEvent = {
     id: 'e1',
     etag: '"1"',
@@ -80,21 +69,7 @@ function start(): World {
     start: { dateTime: activity.start },
     end: { dateTime: activity.end },
   };
-  const link: ActivityLink = {
-    activityId: 'a1',
-    eventId: 'e1',
-    origin: 'crm',
-    organizer: true,
-    etag: '"1"',
-    crmVersion: 1,
-    base: planLinked({
-      link: { activityId: 'a1', eventId: 'e1', origin: 'crm', organizer: true, etag: null, crmVersion: 0 },
-      activity,
-      event,
-      contactIds: new Map(),
-      crmEdits: 'push',
-    }).nextBase,
-  };
+  const link = linkFixture({ base: eventValues(event) });
   return { activity, event, link, clock: 1, authors: new Set(), promised: new Map() };
 }
 

@@ -16,24 +16,11 @@ import {
 } from '../../functions/src/core/sync/activities/plan.js';
 import type { Activity, Participant } from '../../functions/src/domain/crm/activity.js';
 import { mergePatch } from '../../functions/src/domain/crm/validation.js';
+import { activityFixture, linkFixture } from '../support/activityFixture.js';
 
 const WINDOW = { since: Date.parse('2030-01-01T00:00:00Z'), until: Date.parse('2030-07-01T00:00:00Z') };
 
-const activity = (fields: Partial<Activity> = {}): Activity => ({
-  id: 'a1',
-  title: 'Review',
-  start: '2030-03-04T09:00:00Z',
-  end: '2030-03-04T10:00:00Z',
-  allDay: false,
-  showInCalendar: true,
-  organizerContactId: 'me',
-  participants: [],
-  status: 'planned',
-  createdAt: '2030-01-01T00:00:00Z',
-  modifiedAt: '2030-01-02T00:00:00Z',
-  version: 2,
-  ...fields,
-});
+const activity = activityFixture;
 
 const event = (fields: CalendarEvent = {}): CalendarEvent => ({
   id: 'e1',
@@ -46,16 +33,8 @@ const event = (fields: CalendarEvent = {}): CalendarEvent => ({
   ...fields,
 });
 
-const link = (fields: Partial<ActivityLink> = {}): ActivityLink => ({
-  activityId: 'a1',
-  eventId: 'e1',
-  origin: 'crm',
-  organizer: true,
-  etag: '"1"',
-  crmVersion: 1,
-  base: eventValues(event()),
-  ...fields,
-});
+const link = (fields: Partial<ActivityLink> = {}): ActivityLink =>
+  linkFixture({ base: eventValues(event()), ...fields });
 
 describe('activity planner: Google events', () => {
   it('when the event comes back with the etag we stored (our own write), then it is unchanged', () => {
