@@ -6,7 +6,9 @@ import {
   functionEnvironment,
   functionsBaseUrl,
   RUNTIME,
+  SCHEDULE_OPERATOR_ROLE,
   SECRET_NAMES,
+  SECRET_ROLES,
   SERVICE_ACCOUNTS,
   schedulerJob,
 } from './deployment.js';
@@ -56,6 +58,20 @@ export function deploymentCommands(parameters: DeploymentParameters): string[][]
       `--project=${projectId}`,
     ],
   ];
+  commands.push([
+    'gcloud',
+    'iam',
+    'roles',
+    'create',
+    SCHEDULE_OPERATOR_ROLE.id,
+    `--permissions=${SCHEDULE_OPERATOR_ROLE.permissions.join(',')}`,
+    '--title=CRM sync schedule operator',
+    '--stage=GA',
+    project,
+  ]);
+  // `custom:<id>` in SERVICE_ACCOUNTS names a role of this project (infra/deployment.ts).
+  const roleName = (role: string) =>
+    role.startsWith('custom:') ? `projects/${projectId}/roles/${role.slice('custom:'.length)}` : role;
   for (const account of Object.values(SERVICE_ACCOUNTS)) {
     commands.push(['gcloud', 'iam', 'service-accounts', 'create', account.id, project]);
     for (const role of account.roles) {
@@ -65,13 +81,24 @@ export function deploymentCommands(parameters: DeploymentParameters): string[][]
         'add-iam-policy-binding',
         projectId,
         `--member=serviceAccount:${sa(account.id)}`,
-        `--role=${role}`,
+        `--role=${roleName(role)}`,
         '--condition=None',
       ]);
     }
   }
   for (const secret of SECRET_NAMES) {
     commands.push(['gcloud', 'secrets', 'create', secret, '--replication-policy=automatic', project]);
+    for (const role of SECRET_ROLES[secret]) {
+      commands.push([
+        'gcloud',
+        'secrets',
+        'add-iam-policy-binding',
+        secret,
+        `--member=serviceAccount:${sa(SERVICE_ACCOUNTS.runtime.id)}`,
+        `--role=${role}`,
+        project,
+      ]);
+    }
   }
   const topics = new Set(FUNCTIONS.flatMap((fn) => (fn.trigger.kind === 'pubsub' ? [fn.trigger.topic] : [])));
   for (const topic of topics) commands.push(['gcloud', 'pubsub', 'topics', 'create', topic, project]);
