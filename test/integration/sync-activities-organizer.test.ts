@@ -100,6 +100,31 @@ describe('activity sync: only the organizer’s CRM edits reach the organizer’
         assert.equal((await getActivity(bob, id)).location, 'Room 7');
       });
 
+      it("when the participant cancels the activity in the CRM, then the organizer's event stays and the activity is planned again", async () => {
+        const id = await sharedMeeting();
+        await patchActivity(bob, id, { status: 'canceled' });
+        await control(stack).clearRequests();
+
+        await runBoth();
+        await runBoth();
+
+        const aliceCalls = await calendarCalls(stack, alice.googleEmail);
+        assert.equal(aliceCalls['calendar.events.delete'], undefined);
+        assert.equal(aliceCalls['calendar.events.patch'], undefined);
+        assert.equal((await organizerEvent()).status, 'confirmed');
+        assert.equal((await getActivity(alice, id)).status, 'planned');
+      });
+
+      it('when the organizer cancels the activity in the CRM, then the meeting is cancelled in Google', async () => {
+        const id = await sharedMeeting();
+        await patchActivity(alice, id, { status: 'canceled' });
+
+        await runBoth();
+
+        assert.equal((await liveEventsOf(stack, alice.googleEmail)).length, 0);
+        assert.equal((await getActivity(bob, id)).status, 'canceled');
+      });
+
       it("when the participant edits and the organizer then edits another field, then only the organizer's edit is pushed", async () => {
         const id = await sharedMeeting();
         await patchActivity(bob, id, { title: 'Bob renamed it' });
