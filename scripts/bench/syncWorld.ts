@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
 import type { Caller } from '../../functions/src/domain/auth/caller.js';
-import type { KindCounts, SyncKind, SyncRun } from '../../functions/src/domain/sync/model.js';
+import type { AccountKind, KindCounts, SyncRun } from '../../functions/src/domain/sync/model.js';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
 import { setLogSink } from '../../functions/src/logging.js';
 import { calendarCalls } from '../../test/integration/activity-sync-support.js';
@@ -224,7 +224,7 @@ let dueMinute = Math.floor(Date.now() / 60_000);
  * alone; `peakRssMiB` the largest of this process's RSS sampled every 10 ms during the run (and at
  * its end). A run that does not succeed stops the benchmark: its numbers would mean nothing.
  */
-export async function measureRun(world: SyncWorld, user: SyncUser, kind: SyncKind): Promise<MeasuredRun> {
+export async function measureRun(world: SyncWorld, user: SyncUser, kind: AccountKind): Promise<MeasuredRun> {
   await control(world).clearRequests();
   collectGarbage();
   const before = process.memoryUsage();
@@ -266,7 +266,7 @@ export async function measureRun(world: SyncWorld, user: SyncUser, kind: SyncKin
  * are not taken for changes). So a no-change scenario measures the run after that one, and reports
  * the settling run beside it.
  */
-export async function settledRun(world: SyncWorld, user: SyncUser, kind: SyncKind) {
+export async function settledRun(world: SyncWorld, user: SyncUser, kind: AccountKind) {
   await measureRun(world, user, kind);
   const settling = await measureRun(world, user, kind);
   const measured = await measureRun(world, user, kind);

@@ -2,6 +2,7 @@ import { createHttpFunction, type UserContext } from '../http/handler.js';
 import { accountRoutes } from '../routes/api/accounts.js';
 import { activityRoutes } from '../routes/api/activities.js';
 import { contactRoutes } from '../routes/api/contacts.js';
+import { emailRoutes } from '../routes/api/emails.js';
 import { mailboxRoutes } from '../routes/api/mailboxes.js';
 import { meRoutes } from '../routes/api/me.js';
 import { syncRunRoutes } from '../routes/api/syncRuns.js';
@@ -16,6 +17,7 @@ export default createHttpFunction<UserContext>({
     ...meRoutes,
     ...accountRoutes,
     ...mailboxRoutes,
+    ...emailRoutes,
     ...syncSettingsRoutes,
     ...syncRunRoutes,
     ...contactRoutes,

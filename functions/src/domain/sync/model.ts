@@ -1,4 +1,5 @@
 import type { LinkedAccountRecord } from '../accounts/linkedAccount.js';
+import type { MailCounts } from '../mail/email.js';
 
 /**
  * The shared vocabulary of a sync run (SPEC §3.6, §4.3 `SyncRun`, `SyncSettings`): what a run is,
@@ -6,8 +7,12 @@ import type { LinkedAccountRecord } from '../accounts/linkedAccount.js';
  * (app/sync/runs) and each kind's sync (app/sync/contacts, app/sync/activities) meet here.
  */
 
-export const SYNC_KINDS = ['contacts', 'activities'] as const;
+export const SYNC_KINDS = ['contacts', 'activities', 'mail'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
+/** The kinds that sync through the linked Google account; `mail` goes through mailboxes (§3.8). */
+export const ACCOUNT_KINDS = ['contacts', 'activities'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+export const isAccountKind = (kind: SyncKind): kind is AccountKind => kind !== 'mail';
 
 export const PERIOD_MINUTES = [5, 10, 15, 30, 60, 120, 240, 480, 720, 1440] as const;
 export type PeriodMinutes = (typeof PERIOD_MINUTES)[number];
@@ -73,7 +78,7 @@ export interface SyncRun {
   queuedAt: string;
   startedAt?: string;
   finishedAt?: string;
-  counts: Partial<Record<SyncKind, KindCounts>>;
+  counts: Partial<Record<AccountKind, KindCounts>> & { mail?: MailCounts };
   conflicts: SyncConflict[];
   errors: ItemError[];
   error?: { code: string; message: string };

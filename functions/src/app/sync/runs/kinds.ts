@@ -1,11 +1,11 @@
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type {
+  AccountKind,
   ActivitySyncSettings,
   ContactSyncSettings,
   KindSync,
   KindSyncContext,
   KindSyncResult,
-  SyncKind,
   SyncSettings,
 } from '../../../domain/sync/model.js';
 import { syncActivities } from '../activities/syncActivities.js';
@@ -28,7 +28,7 @@ const CAPABILITY = { contacts: 'contacts', activities: 'calendar' } as const;
 
 /** Why `kind` is skipped for this user, or undefined when it runs. */
 export function skipReason(
-  kind: SyncKind,
+  kind: AccountKind,
   settings: SyncSettings,
   account: LinkedAccountRecord,
 ): RunError | undefined {
@@ -56,7 +56,7 @@ export function skipReason(
 /** Runs one kind's sync with the settings of that kind. */
 export function runKind(
   syncs: KindSyncs,
-  kind: SyncKind,
+  kind: AccountKind,
   settings: SyncSettings,
   context: Omit<KindSyncContext<unknown>, 'settings'>,
 ): Promise<KindSyncResult> {
