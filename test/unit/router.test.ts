@@ -22,10 +22,37 @@ describe('router', () => {
   it('when a path comes with or without the function name, then both match (SPEC §4.3)', () => {
     assert.deepEqual(router.match('GET', '/api/contacts/abc?x=1').params, { id: 'abc' });
     assert.deepEqual(router.match('GET', '/contacts/abc').params, { id: 'abc' });
-    assert.deepEqual(router.match('DELETE', '/api/contacts/a%20b/tags/t1').params, {
-      id: 'a b',
+    assert.deepEqual(router.match('DELETE', '/api/contacts/a%2Db/tags/t1').params, {
+      id: 'a-b',
       tagId: 't1',
     });
+  });
+
+  it('when a path parameter cannot be a record id (Firestore refuses it as a document id), then 404 before any handler', () => {
+    for (const id of ['a%2Fb', '..%2F..', '__x__', '..', '.', 'a%20b', 'x'.repeat(129), '%C3%A9']) {
+      assert.equal(
+        errorCode(() => router.match('GET', `/api/contacts/${id}`)),
+        'not_found',
+        id,
+      );
+      assert.equal(
+        errorCode(() => router.match('DELETE', `/api/contacts/ok/tags/${id}`)),
+        'not_found',
+        id,
+      );
+    }
+    assert.equal(
+      errorCode(() => router.match('GET', '/api/contacts/%E0%A4%A')),
+      'invalid_argument',
+    );
+  });
+
+  it('when the method is HEAD, then the GET route answers (and only where GET exists)', () => {
+    assert.deepEqual(router.match('HEAD', '/api/contacts/abc').params, { id: 'abc' });
+    assert.equal(
+      errorCode(() => router.match('HEAD', '/api/contacts/abc/tags/t')),
+      'method_not_allowed',
+    );
   });
 
   it('when the path exists with another method, then 405; when it does not exist, then 404', () => {

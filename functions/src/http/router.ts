@@ -1,9 +1,12 @@
+import { isRecordId } from '../domain/crm/common.js';
 import { AppError } from '../errors.js';
 
 /**
  * A route table for one function. Paths are matched with or without the function's own name as
  * prefix (`/api/me` and `/me`), because Firebase Hosting rewrites keep the prefix and Cloud Functions
  * URLs do not (SPEC §4.3). A path that exists with another method answers 405, an unknown path 404.
+ * Every path parameter names a record, so one that cannot be a record id (`a%2Fb`, `__x__`, `..`)
+ * is 404 here, before any store sees it. HEAD is served as GET without a body (RFC 9110 §9.3.2).
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -58,7 +61,8 @@ export class Router<Context> {
     return path || '/';
   }
 
-  match(method: string, url: string): { route: Route<Context>; params: Record<string, string> } {
+  match(requested: string, url: string): { route: Route<Context>; params: Record<string, string> } {
+    const method = requested === 'HEAD' ? 'GET' : requested;
     const path = this.relativePath(url);
     let pathExists = false;
     for (const route of this.routes) {
@@ -70,9 +74,12 @@ export class Router<Context> {
       route.names.forEach((name, index) => {
         params[name] = decodePathSegment(found[index + 1] ?? '');
       });
+      const notAnId = Object.values(params).find((value) => !isRecordId(value));
+      if (notAnId !== undefined)
+        throw new AppError('not_found', `Nothing here has the id "${notAnId.slice(0, 200)}".`);
       return { route, params };
     }
-    if (pathExists) throw new AppError('method_not_allowed', `${method} is not allowed on ${path}.`);
+    if (pathExists) throw new AppError('method_not_allowed', `${requested} is not allowed on ${path}.`);
     throw new AppError('not_found', `No route for ${method} ${path}.`);
   }
 }

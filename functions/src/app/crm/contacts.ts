@@ -1,5 +1,5 @@
 import type { Caller } from '../../domain/auth/caller.js';
-import { RECORD_ID_PATTERN } from '../../domain/crm/common.js';
+import { isRecordId } from '../../domain/crm/common.js';
 import { type Contact, checkContactPatch, parseNewContact } from '../../domain/crm/contact.js';
 import type { Page } from '../../domain/crm/paging.js';
 import { listScope, pageRequest } from '../../domain/crm/paging.js';
@@ -19,7 +19,7 @@ export function getContact(caller: Caller, id: string): Promise<Contact> {
 
 export function listContacts(caller: Caller, query: URLSearchParams): Promise<Page<Contact>> {
   const tagId = query.get('tagId') || undefined;
-  if (tagId !== undefined && !RECORD_ID_PATTERN.test(tagId)) throw invalid({ tagId: 'must be a tag id' });
+  if (tagId !== undefined && !isRecordId(tagId)) throw invalid({ tagId: 'must be a tag id' });
   return crmStore().listContacts(
     { ...pageRequest(query, listScope.contacts(tagId)), tagId },
     actorOf(caller),
@@ -42,11 +42,11 @@ export function deleteContact(caller: Caller, id: string, ifMatch?: number): Pro
 export function tagContact(caller: Caller, contactId: string, body: unknown, ifMatch?: number) {
   const tagId = (body as { tagId?: unknown } | undefined)?.tagId;
   const extra = body && typeof body === 'object' ? Object.keys(body).filter((key) => key !== 'tagId') : [];
-  if (typeof tagId !== 'string' || !RECORD_ID_PATTERN.test(tagId) || extra.length) {
+  if (typeof tagId !== 'string' || !isRecordId(tagId) || extra.length) {
     const fields: Record<string, string> = Object.fromEntries(
       extra.map((key) => [key, 'is not a known field']),
     );
-    if (typeof tagId !== 'string' || !RECORD_ID_PATTERN.test(tagId)) fields.tagId = 'must be a tag id';
+    if (typeof tagId !== 'string' || !isRecordId(tagId)) fields.tagId = 'must be a tag id';
     throw invalid(fields);
   }
   return crmStore().tagContact(contactId, tagId, { actor: actorOf(caller), ifMatch });

@@ -149,8 +149,11 @@ async function syncKinds(
   }
   let current: SyncRun = { ...run, errors: run.errors.filter((e) => run.counts[e.kind] !== undefined) };
   const outcomes: KindOutcome[] = [];
+  // A refused account grant stops the account's other kinds, not mail: mailboxes have grants of their own.
+  let accountStopped = false;
   for (const kind of SYNC_KINDS.filter((k) => run.kinds.includes(k))) {
     if (lost()) return undefined;
+    if (accountStopped && kind !== 'mail') continue;
     if (current.counts[kind]) {
       outcomes.push({ kind, result: 'completed', itemErrors: current.errors.some((e) => e.kind === kind) });
       continue;
@@ -162,7 +165,7 @@ async function syncKinds(
     outcomes.push(attempt.outcome);
     current = attempt.run;
     if (!(await saveProgress(held, current, deps.now()))) return undefined;
-    if (attempt.outcome.result === 'failed' && stopsRun(attempt.outcome.error)) break;
+    if (attempt.outcome.result === 'failed' && stopsRun(attempt.outcome.error)) accountStopped = true;
   }
   const { status, error } = runResult(outcomes);
   return { ...current, status, finishedAt: iso(deps.now()), ...(error ? { error } : {}) };
