@@ -226,6 +226,26 @@ let dueMinute = Math.floor(Date.now() / 60_000);
  */
 export async function measureRun(world: SyncWorld, user: SyncUser, kind: AccountKind): Promise<MeasuredRun> {
   await control(world).clearRequests();
+  dueMinute += 1;
+  const measured = await measuredMemory(() =>
+    runUserSync({ trigger: 'schedule', uid: user.uid, kinds: [kind], dueMinute }),
+  );
+  const handled = measured.result;
+  if (handled.outcome !== 'ran' || handled.run.status !== 'succeeded') {
+    throw new Error(`the ${kind} run did not succeed: ${JSON.stringify(handled)}`);
+  }
+  const counts = handled.run.counts[kind];
+  if (!counts) throw new Error(`the ${kind} run reported no counts: ${JSON.stringify(handled.run)}`);
+  const calls = await (kind === 'contacts' ? peopleCalls : calendarCalls)(world, user.googleEmail);
+  const { result: _result, ...memory } = measured;
+  return { run: handled.run, counts, calls, totalCalls: total(calls), ...memory };
+}
+
+/**
+ * Runs `work` after a full GC, sampling this process's RSS and heap every 10 ms (and at its end):
+ * `wallMs` is the work alone, `heapGrowthMiB` the peak heap in use minus the heap in use before.
+ */
+export async function measuredMemory<T>(work: () => Promise<T>) {
   collectGarbage();
   const before = process.memoryUsage();
   let peakRss = before.rss;
@@ -236,28 +256,21 @@ export async function measureRun(world: SyncWorld, user: SyncUser, kind: Account
     peakHeap = Math.max(peakHeap, now.heapUsed);
   };
   const sampler = setInterval(sample, 10);
-  dueMinute += 1;
   const started = performance.now();
-  const handled = await runUserSync({ trigger: 'schedule', uid: user.uid, kinds: [kind], dueMinute });
-  const wallMs = Math.round(performance.now() - started);
-  clearInterval(sampler);
-  sample();
-  if (handled.outcome !== 'ran' || handled.run.status !== 'succeeded') {
-    throw new Error(`the ${kind} run did not succeed: ${JSON.stringify(handled)}`);
+  try {
+    const result = await work();
+    const wallMs = Math.round(performance.now() - started);
+    sample();
+    return {
+      result,
+      wallMs,
+      peakRssMiB: mebibytes(peakRss),
+      rssBeforeRunMiB: mebibytes(before.rss),
+      heapGrowthMiB: mebibytes(peakHeap - before.heapUsed),
+    };
+  } finally {
+    clearInterval(sampler);
   }
-  const counts = handled.run.counts[kind];
-  if (!counts) throw new Error(`the ${kind} run reported no counts: ${JSON.stringify(handled.run)}`);
-  const calls = await (kind === 'contacts' ? peopleCalls : calendarCalls)(world, user.googleEmail);
-  return {
-    run: handled.run,
-    counts,
-    calls,
-    totalCalls: total(calls),
-    wallMs,
-    peakRssMiB: mebibytes(peakRss),
-    rssBeforeRunMiB: mebibytes(before.rss),
-    heapGrowthMiB: mebibytes(peakHeap - before.heapUsed),
-  };
 }
 
 /**

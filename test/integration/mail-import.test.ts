@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { startImapTap } from '../../scripts/local/imapTap.js';
 import { wirePubSubPush } from '../../scripts/local/wiring.js';
 import { api } from '../support/api.js';
 import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
@@ -230,6 +231,38 @@ describe('mail: linking a mailbox and importing business mail over IMAP', functi
     assert.equal(emails.length, 1);
     assert.deepEqual(emails[0]?.mailboxIds, [aliceBox.id, bobBox.id]);
     assert.equal((await emailsWhere(bob, { contactId: adaId, mailboxId: bobBox.id })).length, 1);
+  });
+
+  it('when the connection drops in the middle of a FETCH, then the run resumes from the saved cursor without duplicates', async () => {
+    const address = `${unique('alice')}@example.com`;
+    const ada = `${unique('ada')}@example.org`;
+    const adaId = await contactWith(alice, ada);
+    await linkedMailbox(stack, alice, address);
+    const raws = await Promise.all(
+      Array.from({ length: 450 }, (_, i) =>
+        rawMessage({
+          from: ada,
+          to: address,
+          subject: `Note ${i}`,
+          text: `note ${i} `.repeat(20),
+          messageId: `<${unique('n')}@x>`,
+        }),
+      ),
+    );
+    await seedMessages(stack, address, 'INBOX', raws);
+    const tap = await startImapTap({ host: '127.0.0.1', port: stack.dovecot.port });
+    try {
+      await configureGmail(stack, admin, tap.port);
+      tap.dropNextAfter(40_000); // inside the first batch's FETCH
+      const run = await runSync(alice);
+      assert.equal(run.status, 'succeeded', JSON.stringify(run));
+      assert.deepEqual(run.counts.mail, { imported: 450, linked: 0, skipped: 0, failed: 0 });
+      assert.ok((tap.commands.get('AUTHENTICATE') ?? 0) >= 2, 'it logged in again after the drop');
+    } finally {
+      await tap.close();
+    }
+    const subjects = new Set((await emailsWhere(alice, { contactId: adaId })).map((e) => e.subject));
+    assert.equal(subjects.size, 450);
   });
 
   it('when a user without mailboxes runs mail, then 409 no_mailbox; PATCH folders replaces the list; bad fields are 400', async () => {

@@ -32,10 +32,13 @@ export async function requestSync(
     throw invalid({ body: 'must be a JSON object such as {"kinds": ["contacts"]}' });
   }
   const { kinds: requested } = parseOrThrow(SyncNowBodySchema, body ?? {});
-  // Kinds in their fixed order, whatever order the caller named them in.
-  const kinds = SYNC_KINDS.filter((kind) => !requested || requested.includes(kind));
   // A mailbox is enough for kind mail (SPEC §3.8.2); the other kinds need the linked account.
   const [account, mailboxes] = await Promise.all([linkedAccountOf(uid), listMailboxes(uid)]);
+  // Kinds in their fixed order, whatever order the caller named them in; left out, every kind the
+  // user can run (mail only with a mailbox).
+  const kinds = SYNC_KINDS.filter((kind) =>
+    requested ? requested.includes(kind) : kind !== 'mail' || mailboxes.length > 0,
+  );
   const onlyMail = kinds.length === 1 && kinds[0] === 'mail';
   if (mailboxes.length === 0 && onlyMail) {
     throw new AppError('no_mailbox', 'Link a mailbox before running the mail sync.');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
+import { listMailboxes } from '../../../adapters/firestore/mailboxes.js';
 import { readSyncSettings, recordKindCompleted } from '../../../adapters/firestore/syncSettings.js';
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type { SyncRequest } from '../../../domain/sync/messages.js';
@@ -59,11 +60,15 @@ export async function runUserSync(
     ...dependencies,
   };
   const { uid } = request;
-  if (request.trigger === 'schedule' && !request.kinds.includes('mail')) {
-    // The fan-out dispatches only active accounts; one that went away since is not worth a run.
-    const account = await linkedAccountOf(uid);
-    if (account?.status !== 'active')
-      return skipped(request, { outcome: 'skipped', reason: 'no_active_account' });
+  if (request.trigger === 'schedule') {
+    // The fan-out dispatches only active accounts and mailboxes; what went away since is not worth
+    // a run: its kinds are dropped, and with none left the request is.
+    const [account, mailboxes] = await Promise.all([linkedAccountOf(uid), listMailboxes(uid)]);
+    const kinds = request.kinds.filter((kind) =>
+      kind === 'mail' ? mailboxes.some((m) => m.status === 'active') : account?.status === 'active',
+    );
+    if (kinds.length === 0) return skipped(request, { outcome: 'skipped', reason: 'no_active_account' });
+    request = { ...request, kinds };
   }
   const holder = randomUUID();
   const claim = await claimRun(request, holder, deps.now());
