@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import { AppError } from '../../functions/src/errors.js';
+import type { RouteDoc } from '../../functions/src/http/routeDoc.js';
 import { Router } from '../../functions/src/http/router.js';
 
 const ok = () => ({ status: 200 });
+const doc: RouteDoc = {
+  summary: 'a route',
+  success: [{ status: 200, description: 'ok' }],
+  errors: [],
+  examples: [{ name: 'ok', summary: 'ok', status: 200 }],
+};
 const router = new Router<object>('api', [
-  { method: 'GET', path: '/contacts', handle: ok },
-  { method: 'GET', path: '/contacts/:id', handle: ok },
-  { method: 'DELETE', path: '/contacts/:id/tags/:tagId', handle: ok },
+  { method: 'GET', path: '/contacts', doc, handle: ok },
+  { method: 'GET', path: '/contacts/:id', doc, handle: ok },
+  { method: 'DELETE', path: '/contacts/:id/tags/:tagId', doc, handle: ok },
+  { method: 'GET', path: '/openapi.json', access: 'public', doc, handle: ok },
 ]);
 
 function errorCode(fn: () => unknown): string | undefined {
@@ -68,5 +76,12 @@ describe('router', () => {
       errorCode(() => router.match('GET', '/apicontacts')),
       'not_found',
     );
+  });
+
+  it('when a route is public, then only that method and path skip authentication', () => {
+    assert.equal(router.publicMatch('GET', '/api/openapi.json')?.path, '/openapi.json');
+    assert.equal(router.publicMatch('GET', '/openapi.json?x=1')?.path, '/openapi.json');
+    assert.equal(router.publicMatch('POST', '/api/openapi.json'), undefined);
+    assert.equal(router.publicMatch('GET', '/api/contacts'), undefined);
   });
 });

@@ -28,8 +28,10 @@ const periodSelect = (name: string, value: number) =>
     String(value),
   );
 
+const lastSyncText = (iso: string | null | undefined) => `${t.lastSync}: ${formatDateTime(iso, texts.never)}`;
+
 function lastSyncLine(iso: string | null | undefined): HTMLElement {
-  return h('p', { class: 'hint' }, `${t.lastSync}: ${formatDateTime(iso, texts.never)}`);
+  return h('p', { class: 'hint' }, lastSyncText(iso));
 }
 
 function tagPicker(api: Api, tags: Tag[], tagId: string | null) {
@@ -72,9 +74,11 @@ function mailboxFields(mailbox: Mailbox) {
       .filter(Boolean),
   });
   const initial = JSON.stringify(patch());
+  const lastSync = lastSyncLine(mailbox.lastSync);
   return {
     changed: () => JSON.stringify(patch()) !== initial,
     patch,
+    lastSync,
     element: h(
       'fieldset',
       {},
@@ -83,7 +87,7 @@ function mailboxFields(mailbox: Mailbox) {
       period.wrapper,
       since.wrapper,
       folders.wrapper,
-      lastSyncLine(mailbox.lastSync),
+      lastSync,
     ),
   };
 }
@@ -149,8 +153,8 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
     t.syncSinceHint,
   );
   const mailboxForms = mailboxes.map(mailboxFields);
-  let contactsLastSync = lastSyncLine(settings.lastSync.contacts);
-  let activitiesLastSync = lastSyncLine(settings.lastSync.activities);
+  const contactsLastSync = lastSyncLine(settings.lastSync.contacts);
+  const activitiesLastSync = lastSyncLine(settings.lastSync.activities);
   const area = messageArea();
   const form = h(
     'form',
@@ -205,12 +209,14 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
   // A finished run moves the last sync times: show them without reloading the form being edited.
   const refreshLastSync = async () => {
     const { lastSync } = await api.get<SyncSettings>('/api/me/sync-settings');
-    const contactsLine = lastSyncLine(lastSync.contacts);
-    const activitiesLine = lastSyncLine(lastSync.activities);
-    contactsLastSync.replaceWith(contactsLine);
-    activitiesLastSync.replaceWith(activitiesLine);
-    contactsLastSync = contactsLine;
-    activitiesLastSync = activitiesLine;
+    contactsLastSync.textContent = lastSyncText(lastSync.contacts);
+    activitiesLastSync.textContent = lastSyncText(lastSync.activities);
+    const current = await api.all<Mailbox>('/api/me/mailboxes').catch(() => [] as Mailbox[]);
+    for (const [index, mailbox] of mailboxes.entries()) {
+      const line = mailboxForms[index]?.lastSync;
+      const now = current.find((candidate) => candidate.id === mailbox.id);
+      if (line && now) line.textContent = lastSyncText(now.lastSync);
+    }
   };
   const hasAccount = accounts.length > 0 || mailboxes.length > 0;
   return h('div', {}, h('h1', {}, t.title), form, runNow(api, hasAccount, refreshLastSync));

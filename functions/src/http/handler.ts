@@ -4,14 +4,14 @@ import type { Caller } from '../domain/auth/caller.js';
 import { AppError, toAppError } from '../errors.js';
 import { log, traceFromHeaders, withTrace } from '../logging.js';
 import { MAX_BODY_BYTES } from './limits.js';
-import { type HttpResult, type Route, Router } from './router.js';
+import { type Access, type HttpResult, type Route, Router } from './router.js';
 
 /**
  * Builds the request handler of one HTTP function: trace context, authentication before routing,
  * body checks, routing, and the uniform error envelope (SPEC §4.3) for every failure.
  */
 
-export type Access = 'public' | 'user' | 'admin';
+export type { Access };
 
 export interface RequestContext {
   req: Request;
@@ -29,6 +29,8 @@ export interface UserContext extends RequestContext {
 
 export interface HttpFunctionSpec<Context extends RequestContext> {
   name: string;
+  /** What the function is for, as the OpenAPI document introduces it. */
+  description: string;
   access: Access;
   routes: Route<Context>[];
 }
@@ -134,19 +136,23 @@ export function sendError(res: Response, error: unknown): void {
   res.status(appError.status).json(appError.toBody());
 }
 
+/** The handler of one HTTP function; `spec` is the route table it serves (the API reference reads it). */
 export function createHttpFunction<Context extends RequestContext>(spec: HttpFunctionSpec<Context>) {
   const router = new Router<Context>(spec.name, spec.routes);
-  return async (req: Request, res: Response): Promise<void> => {
+  const handler = async (req: Request, res: Response): Promise<void> => {
     const trace = traceFromHeaders(config().projectId, req.headers);
     await withTrace(trace, async () => {
       try {
-        const caller = await authenticate(req, spec.access);
-        const { route, params } = router.match(req.method, req.originalUrl ?? req.url);
+        // A public route of a signed-in function (the API reference) is the one thing routed first.
+        const url = req.originalUrl ?? req.url;
+        const access = router.publicMatch(req.method, url) ? 'public' : spec.access;
+        const caller = await authenticate(req, access);
+        const { route, params } = router.match(req.method, url);
         const body = readBody(req, (req as Request & { rawBody?: Buffer }).rawBody);
         const context = {
           req,
           body,
-          query: new URL(req.originalUrl ?? req.url, 'http://local').searchParams,
+          query: new URL(url, 'http://local').searchParams,
           caller,
           ifMatch: readIfMatch(req),
         } as Context;
@@ -156,4 +162,5 @@ export function createHttpFunction<Context extends RequestContext>(spec: HttpFun
       }
     });
   };
+  return Object.assign(handler, { spec });
 }

@@ -1,5 +1,6 @@
 import { isRecordId } from '../domain/crm/common.js';
 import { AppError } from '../errors.js';
+import type { RouteDoc } from './routeDoc.js';
 
 /**
  * A route table for one function. Paths are matched with or without the function's own name as
@@ -11,10 +12,17 @@ import { AppError } from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** Who may call: anyone, a signed-in user, or a user with the `admin` claim. */
+export type Access = 'public' | 'user' | 'admin';
+
 export interface Route<Context> {
   method: HttpMethod;
   /** `/contacts/:id/tags/:tagId` style pattern, relative to the function. */
   path: string;
+  /** `public` opens one route of a function that otherwise needs a signed-in caller. */
+  access?: 'public';
+  /** What the OpenAPI document says about the route (docs/api.md#api-reference). */
+  doc: RouteDoc;
   handle: (context: Context, params: Record<string, string>) => Promise<HttpResult> | HttpResult;
 }
 
@@ -61,8 +69,17 @@ export class Router<Context> {
     return path || '/';
   }
 
+  /** The matching route when it is public (no caller needed), so authentication can be skipped. */
+  publicMatch(requested: string, url: string): Route<Context> | undefined {
+    const method = routedMethod(requested);
+    const path = this.relativePath(url);
+    return this.routes.find(
+      (route) => route.access === 'public' && route.method === method && route.regex.test(path),
+    );
+  }
+
   match(requested: string, url: string): { route: Route<Context>; params: Record<string, string> } {
-    const method = requested === 'HEAD' ? 'GET' : requested;
+    const method = routedMethod(requested);
     const path = this.relativePath(url);
     let pathExists = false;
     for (const route of this.routes) {
@@ -82,6 +99,11 @@ export class Router<Context> {
     if (pathExists) throw new AppError('method_not_allowed', `${requested} is not allowed on ${path}.`);
     throw new AppError('not_found', `No route for ${method} ${path}.`);
   }
+}
+
+/** HEAD is served as GET (the framework sends no body for it). */
+function routedMethod(requested: string): string {
+  return requested === 'HEAD' ? 'GET' : requested;
 }
 
 function decodePathSegment(segment: string): string {

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { config } from '../config.js';
-import type { RequestContext } from '../http/handler.js';
+import type { HttpFunctionSpec, RequestContext } from '../http/handler.js';
 import type { Route } from '../http/router.js';
 import { log } from '../logging.js';
 
@@ -44,6 +45,37 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
   {
     method: 'GET',
     path: '/',
+    doc: {
+      summary: "Google's redirect after consent",
+      description:
+        'Not called by clients: Google sends the browser here. Always a 302 to `APP_URL` with the ' +
+        'outcome: `?link=ok` (with `&missing=<scopes>` when some were not granted) or ' +
+        '`?link=error&code=<code>`, code one of `access_denied`, `state_invalid`, `state_expired`, ' +
+        '`domain_not_allowed`, `missing_scopes`, `google_error`. Never an error page.',
+      success: [
+        {
+          status: 302,
+          description: 'Back to the app with the outcome in the query.',
+          headers: { Location: 'APP_URL with `link=ok` or `link=error&code=<code>`.' },
+        },
+      ],
+      errors: [],
+      examples: [
+        {
+          name: 'denied',
+          summary: 'The user declined consent',
+          query: { error: 'access_denied', state: 'eyJ1IjoiLi4uIn0.signature' },
+          status: 302,
+        },
+      ],
+      schemas: () => ({
+        query: {
+          code: z.string().optional().describe("Google's authorization code."),
+          state: z.string().optional().describe('The signed state of the authorization URL.'),
+          error: z.string().optional().describe("Google's error, e.g. access_denied."),
+        },
+      }),
+    },
     handle: async ({ query, req }) => {
       const { releaseBrowser } = await import('../app/linking/browserBinding.js');
       const { peekState } = await import('../core/crypto/oauthState.js');
@@ -70,3 +102,10 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
     },
   },
 ];
+
+export const oauthCallbackFunction: HttpFunctionSpec<RequestContext> = {
+  name: 'oauthCallback',
+  description: 'Where Google redirects the browser after consent; completes linking (public).',
+  access: 'public',
+  routes: oauthCallbackRoutes,
+};

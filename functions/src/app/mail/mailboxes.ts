@@ -64,7 +64,8 @@ const FOLDER = z
   .max(200, 'is too long')
   .regex(/^[^\r\n\0]+$/, 'must be a folder name');
 
-const PatchSchema = z.strictObject({
+/** Body of `PATCH /api/me/mailboxes/{id}` (the OpenAPI document shows it too). */
+export const MailboxPatchSchema = z.strictObject({
   autoSync: z.boolean({ error: 'must be true or false' }).optional(),
   periodMinutes: z
     .number()
@@ -92,7 +93,7 @@ export async function patchMailbox(
 ): Promise<MailboxRecord> {
   await ownMailbox(uid, id);
   checkPatchKeys(patch, WRITABLE, READ_ONLY);
-  const change = parseOrThrow(PatchSchema, patch);
+  const change = parseOrThrow(MailboxPatchSchema, patch);
   const updated = await updateMailboxSettings(id, (current) => {
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed();
     return { ...change, ...(change.folders ? { folders: [...new Set(change.folders)] } : {}) };

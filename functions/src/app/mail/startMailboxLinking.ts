@@ -30,7 +30,8 @@ import { resolveMailApp } from './providers.js';
 export const MAIL_SCOPE = 'https://mail.google.com/';
 export const MAILBOX_SCOPES = [MAIL_SCOPE, 'openid', 'email'] as const;
 
-const StartSchema = z.strictObject({
+/** Body of `POST /api/me/mailboxes` (the OpenAPI document shows it too). */
+export const MailboxLinkSchema = z.strictObject({
   providerId: z.string({ error: 'must be a string' }).min(1, 'is required'),
   email: emailAddress,
 });
@@ -41,7 +42,7 @@ export async function startMailboxLinking(
 ): Promise<{ authorizationUrl: string; setCookie: string }> {
   if (!isPlainObject(body))
     throw invalid({ body: 'must be a JSON object such as {"providerId": "gmail", "email": "…"}' });
-  const input = parseOrThrow(StartSchema, body);
+  const input = parseOrThrow(MailboxLinkSchema, body);
   if (input.providerId !== 'gmail') throw invalid({ providerId: 'must be "gmail", the only mail provider' });
   const email = input.email.toLowerCase();
   const [app, { allowedDomains }] = await Promise.all([resolveMailApp(input.providerId), activeApp()]);

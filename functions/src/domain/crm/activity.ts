@@ -91,7 +91,11 @@ function checkTimes(activity: Parsed, ctx: z.RefinementCtx): void {
   }
 }
 
-const ActivitySchema = z.strictObject(activityShape).superRefine(checkTimes);
+/** Body of `POST /api/activities`, and every activity after a patch is merged into it. */
+export const ActivitySchema = z.strictObject(activityShape).superRefine(checkTimes);
+
+/** A `PATCH /api/activities/{id}` body as the OpenAPI document shows it (`null` removes a field). */
+export const ActivityPatchSchema = z.strictObject(activityShape).partial();
 
 export type ActivityInput = z.output<typeof ActivitySchema>;
 export type ParticipantInput = ActivityInput['participants'][number];

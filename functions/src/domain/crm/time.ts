@@ -114,6 +114,23 @@ export function offsetMinutes(instant: number, timeZone: string): number {
   return Math.round(offsetMs(instant, timeZone) / 60_000);
 }
 
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
+
+/**
+ * The instant of a wall-clock date-time without offset (`2030-03-04T10:00:00`) in `timeZone`, or
+ * undefined when malformed. The zone's offset at that wall time is found in two steps (the offset
+ * at the naive guess, then at the instant it gives), which settles within one transition.
+ */
+export function zonedInstant(localDateTime: string, timeZone: string): number | undefined {
+  const m = LOCAL_DATE_TIME.exec(localDateTime);
+  if (!m || !validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59 || !isIanaTimeZone(timeZone))
+    return undefined;
+  const naive = Date.parse(`${localDateTime}Z`);
+  const first = naive - offsetMs(naive, timeZone);
+  return naive - offsetMs(first, timeZone);
+}
+
 /** RFC 3339 text of `instant` in the zone's offset, or in UTC (`Z`) without a zone. */
 export function formatInstant(instant: number, timeZone?: string): string {
   const offset = timeZone ? offsetMinutes(instant, timeZone) : 0;

@@ -3,6 +3,7 @@ import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import type { ListPosition } from '../../../adapters/google/calendar.js';
 import type { CalendarEvent } from '../../../core/sync/activities/fields.js';
 import { type ActivityLink, decideEvent } from '../../../core/sync/activities/plan.js';
+import { unplanned } from '../../../core/sync/unplanned.js';
 import { log } from '../../../logging.js';
 import { unlessNotFound } from '../runs/faults.js';
 import { cancelLinked } from './cancelLinked.js';
@@ -118,6 +119,8 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
       // Who changed the CRM side is the CRM pass's to tell (§3.5.3): its changes wait for it.
       return syncLinkedPair(run, current, { activity, event, crmEdits: 'hold' });
     }
+    default:
+      return unplanned(decision);
   }
 }
 

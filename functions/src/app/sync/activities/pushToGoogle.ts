@@ -13,6 +13,7 @@ import {
   decideActivity,
   type OrganizerRole,
 } from '../../../core/sync/activities/plan.js';
+import { unplanned } from '../../../core/sync/unplanned.js';
 import type { Activity } from '../../../domain/crm/activity.js';
 import { MAX_CHANGE_BATCH, type RecordChange } from '../../../domain/crm/changes.js';
 import { decodePageToken, listScope, type PagePosition } from '../../../domain/crm/paging.js';
@@ -114,6 +115,8 @@ async function applyActivity(
       return restoreEvent(run, link as ActivityLink, activity as Activity);
     case 'relink':
       return relink(run, link as ActivityLink, activity as Activity);
+    default:
+      return unplanned(decision);
   }
 }
 

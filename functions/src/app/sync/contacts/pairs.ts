@@ -10,6 +10,7 @@ import {
 } from '../../../core/sync/contacts/personValues.js';
 import { type CrmSide, type GoogleSide, planPair } from '../../../core/sync/contacts/plan.js';
 import { sameValue } from '../../../core/sync/merge.js';
+import { unplanned } from '../../../core/sync/unplanned.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { AppError } from '../../../errors.js';
 import { isCrmNotFound } from '../runs/faults.js';
@@ -65,6 +66,8 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
       return;
     case 'sync':
       break;
+    default:
+      return unplanned(plan);
   }
 
   let contact = pair.contact as Contact;
@@ -110,8 +113,7 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
       update,
       changesData: changed.length > 0,
       linkAfter,
-      replan: async (fresh) =>
-        reconcile(run, { ...pair, contact: await readContact(run, crmId), person: fresh, google: 'inGroup' }),
+      ...(pair.link ? { link: pair.link } : {}),
     });
     return;
   }
@@ -128,7 +130,7 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
   if (old && plan.crmUpdates.length === 0) run.report.counts.unchanged += 1;
 }
 
-/** A failure of one contact on the CRM side: reported, and the contact is tried again next run. */
+/** A failure of one contact: reported, and the contact is tried again next run. */
 export function failedInCrm(run: ContactRun, crmId: string, error: unknown): void {
   run.report.itemFailed(crmId, error);
   // The change cursor moves on, so the contact is kept in the retry list: no cursor passes failed work.

@@ -1,5 +1,6 @@
 import type { Activity, Participant } from '../../../domain/crm/activity.js';
 import { type FieldConflict, sameValue, threeWayMerge } from '../merge.js';
+import { UnreadableRecordError } from '../unreadable.js';
 import {
   activityPatch,
   activityValues,
@@ -83,7 +84,8 @@ export function decideEvent(event: CalendarEvent, link: ActivityLink | undefined
     }
     if (link) return event.etag && event.etag === link.etag ? { kind: 'unchanged' } : { kind: 'merge' };
     const time = eventValues(event).time as EventTime | undefined;
-    if (!time || startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
+    if (!time) throw new UnreadableRecordError('The event has neither a start nor an end');
+    if (startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
     if (event.recurringEventId && startInstant(time) >= window.until) {
       return { kind: 'skip', reason: 'beyond_window' };
     }
