@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { startImapTap } from '../../scripts/local/imapTap.js';
 import { wirePubSubPush } from '../../scripts/local/wiring.js';
 import { api } from '../support/api.js';
-import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
+import { type TestStack, testStack } from '../support/stack.js';
 import { createUser, type TestUser } from '../support/users.js';
-import { CLIENT_ID, CLIENT_SECRET, call, control, registerClients, saveSettings } from './linking-support.js';
+import { CLIENT_ID, call, control } from './linking-support.js';
 import {
   configureGmail,
   contactWith,
@@ -15,6 +15,7 @@ import {
   mailboxesOf,
   rawMessage,
   recreateFolder,
+  resetMailWorld,
   runSync,
   seedMessages,
 } from './mail-support.js';
@@ -45,11 +46,7 @@ describe('mail: linking a mailbox and importing business mail over IMAP', functi
   });
 
   beforeEach(async () => {
-    await resetFirestore(stack);
-    await control(stack).reset();
-    await registerClients(stack);
-    await saveSettings(admin, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, allowedDomains: [] });
-    await configureGmail(stack, admin);
+    await resetMailWorld(stack, admin);
   });
 
   it('when a user links a mailbox, then it is listed with its defaults and the Sent folder by name', async () => {

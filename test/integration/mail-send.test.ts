@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { wirePubSubPush } from '../../scripts/local/wiring.js';
 import { api } from '../support/api.js';
-import { resetFirestore, type TestStack, testStack } from '../support/stack.js';
+import { type TestStack, testStack } from '../support/stack.js';
 import { createUser, type TestUser } from '../support/users.js';
-import { CLIENT_ID, CLIENT_SECRET, control, registerClients, saveSettings } from './linking-support.js';
+import { control } from './linking-support.js';
 import {
-  configureGmail,
   contactWith,
   emailsWhere,
   linkedMailbox,
   type MailboxJson,
+  resetMailWorld,
   runSync,
 } from './mail-support.js';
 import { linkGoogleAccount, personalTag, putSyncSettings } from './sync-support.js';
@@ -42,12 +42,8 @@ describe('mail: sending with POST /api/emails', function () {
   });
 
   beforeEach(async () => {
-    await resetFirestore(stack);
-    await control(stack).reset();
     stack.smtp.clearRefusals();
-    await registerClients(stack);
-    await saveSettings(admin, { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, allowedDomains: [] });
-    await configureGmail(stack, admin);
+    await resetMailWorld(stack, admin);
     aliceAddress = `${unique('alice')}@example.com`;
     ada = `${unique('ada')}@example.org`;
     adaId = await contactWith(alice, ada);

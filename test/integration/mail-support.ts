@@ -5,7 +5,15 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 import { api } from '../support/api.js';
 import type { TestStack } from '../support/stack.js';
 import type { TestUser } from '../support/users.js';
-import { type Browser, browserOf, call, control, followCallback, followGoogle } from './linking-support.js';
+import {
+  type Browser,
+  browserOf,
+  call,
+  control,
+  followCallback,
+  followGoogle,
+  resetToConfiguredApp,
+} from './linking-support.js';
 
 /** Shared steps of the mail suites: the Gmail provider, linking a mailbox, seeding messages, runs. */
 
@@ -163,4 +171,13 @@ export async function contactWith(user: TestUser, address: string, givenName = '
   const created = await api(user, 'POST', '/contacts', { givenName, emails: [{ address, type: 'work' }] });
   assert.equal(created.status, 201, JSON.stringify(created.json));
   return created.json.id as string;
+}
+
+/**
+ * For a mail suite: no Firestore data, a fresh Google emulator with the OAuth clients, the Google
+ * app and the Gmail provider configured by `admin`.
+ */
+export async function resetMailWorld(stack: TestStack, admin: TestUser): Promise<void> {
+  await resetToConfiguredApp(stack, admin);
+  await configureGmail(stack, admin);
 }
