@@ -15,7 +15,13 @@ import {
 } from '../integration/linking-support.js';
 import { pausePushDelivery } from '../integration/sync-support.js';
 import { callApi } from '../support/api.js';
-import { launchChromium, newPage, screenshot, seriousViolations } from '../support/browser.js';
+import {
+  clearScreenshots,
+  launchChromium,
+  newPage,
+  screenshot,
+  seriousViolations,
+} from '../support/browser.js';
 import { resetFirestore } from '../support/stack.js';
 import { PASSWORD, type TestUser } from '../support/users.js';
 
@@ -32,6 +38,7 @@ describe('Web console in Chromium', function () {
   before(async () => {
     [users] = await Promise.all([suiteUsers(), buildConsole()]);
     browser = await launchChromium();
+    clearScreenshots();
   });
 
   after(async () => {
@@ -267,6 +274,23 @@ describe('Web console in Chromium', function () {
       await page.getByRole('listitem').filter({ hasText: 'Engine review' }).waitFor();
       await check(page, 'activities');
       await visit(page, 'Mail', 'mail');
+
+      await visit(page, 'Accounts', 'accounts-before-removal');
+      const email = users.user.email;
+      await page.getByRole('button', { name: `Remove mailbox ${email}` }).click();
+      await page
+        .getByRole('group', { name: /^Remove the mailbox/ })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByText('No mailbox is linked yet.').waitFor();
+      await page.getByRole('button', { name: `Remove ${email}` }).click();
+      await page
+        .getByRole('group', { name: `Remove ${email}?`, exact: false })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByText('No Google account is linked yet.').waitFor();
+      const accounts = await callApi('GET', '/api/me/accounts', { token: users.user.idToken });
+      assert.deepEqual(accounts.json.items, []);
     } finally {
       await context.close();
       await pausePushDelivery(users.stack);

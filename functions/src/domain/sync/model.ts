@@ -101,6 +101,11 @@ export interface KindSyncContext<Settings> {
   accessToken(forceRefresh?: boolean): Promise<string>;
   /** Milliseconds since the epoch; tests move it. */
   now(): number;
+  /**
+   * The run's counts of this kind, live: a kind that counts into them as it works (KindReport does)
+   * keeps what it did recorded even when it fails half-way (400 contacts created, then a fault).
+   */
+  counts?: KindCounts;
 }
 
 /** What one kind's sync reports. Throwing instead means the whole kind failed (cursors unchanged). */

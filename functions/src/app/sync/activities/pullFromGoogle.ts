@@ -100,7 +100,7 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
       run.report.counts.unchanged += 1;
       return;
     case 'cancel':
-      return cancelLinked(run, link as ActivityLink);
+      return cancelLinked(run, decision.link);
     case 'cancelSeries': {
       const occurrences = await run.state.linksOfSeries(decision.seriesId);
       for (const occurrence of occurrences) await cancelLinked(run, occurrence);
@@ -110,9 +110,9 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
     case 'import':
       return importEvent(run, event);
     case 'uncancel':
-      return uncancelLinked(run, link as ActivityLink, event);
+      return uncancelLinked(run, decision.link, event);
     case 'merge': {
-      const current = link as ActivityLink;
+      const current = decision.link;
       const activity = await unlessNotFound(run.crm.getActivity(current.activityId, run.actor));
       // Deleted in the CRM and not seen by the CRM pass yet: that pass's rule applies (§3.5.5).
       if (!activity) return removeFromCalendar(run, current);

@@ -97,24 +97,23 @@ async function applyActivity(
       return;
     case 'deleteEvent':
     case 'unlink':
-      return removeFromCalendar(run, link as ActivityLink);
+      return removeFromCalendar(run, decision.link);
     case 'merge': {
-      const current = link as ActivityLink;
-      const event = await run.calendar.get(current.eventId);
+      const event = await run.calendar.get(decision.link.eventId);
       // Gone from Google: the Google pass handles the cancellation it listed (§3.5.5).
       if (!event || event.status === 'cancelled') return;
-      return syncLinkedPair(run, current, { activity: activity as Activity, event, crmEdits });
+      return syncLinkedPair(run, decision.link, { activity: decision.activity, event, crmEdits });
     }
     case 'export':
-      return exportActivity(run, activity as Activity);
+      return exportActivity(run, decision.activity);
     case 'takeOver':
-      return exportActivity(run, await takeOver(run, activity as Activity));
+      return exportActivity(run, await takeOver(run, decision.activity));
     case 'cancelEvent':
-      return cancelEvent(run, link as ActivityLink, activity as Activity);
+      return cancelEvent(run, decision.link, decision.activity);
     case 'restoreEvent':
-      return restoreEvent(run, link as ActivityLink, activity as Activity);
+      return restoreEvent(run, decision.link, decision.activity);
     case 'relink':
-      return relink(run, link as ActivityLink, activity as Activity);
+      return relink(run, decision.link, decision.activity);
     default:
       return unplanned(decision);
   }

@@ -2,7 +2,8 @@ import type { ContactLink } from '../../../adapters/firestore/contactSyncState.j
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import { PEOPLE_LIMITS } from '../../../adapters/google/people.js';
 import { contactValues } from '../../../core/sync/contacts/crmValues.js';
-import { crmIdOf, newPerson, type Person } from '../../../core/sync/contacts/personValues.js';
+import { crmIdOf, type Person } from '../../../core/sync/contacts/personValues.js';
+import { newPerson } from '../../../core/sync/contacts/personWrites.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { readContact } from './crmReads.js';
 import { flushWrites } from './flush.js';

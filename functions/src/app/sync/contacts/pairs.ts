@@ -2,12 +2,8 @@ import type { ContactLink } from '../../../adapters/firestore/contactSyncState.j
 import { STALE_WRITE_ATTEMPTS } from '../../../core/exec/retry.js';
 import { contactPatch, contactValues } from '../../../core/sync/contacts/crmValues.js';
 import { personFieldsOf, SYNC_FIELDS } from '../../../core/sync/contacts/fields.js';
-import {
-  type Person,
-  personUpdate,
-  personValues,
-  updateTimeOf,
-} from '../../../core/sync/contacts/personValues.js';
+import { type Person, personValues, updateTimeOf } from '../../../core/sync/contacts/personValues.js';
+import { personUpdate } from '../../../core/sync/contacts/personWrites.js';
 import { type CrmSide, type GoogleSide, planPair } from '../../../core/sync/contacts/plan.js';
 import { sameValue } from '../../../core/sync/merge.js';
 import { unplanned } from '../../../core/sync/unplanned.js';

@@ -54,7 +54,7 @@ export async function runContactSync(
   const state = new ContactSyncState(firestore(), context.uid, context.account.id);
   const index = new GoogleContactIndex(firestore(), context.uid, context.account.id);
   const cursor = await state.cursor();
-  const report = new KindReport('contacts', context.uid);
+  const report = new KindReport('contacts', context.uid, context.counts);
   const group = await SyncGroup.open(people, state, config().contactGroupName, cursor.groupResourceName);
   const run: ContactRun = {
     uid: context.uid,

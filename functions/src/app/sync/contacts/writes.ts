@@ -3,7 +3,8 @@ import type { GoogleContactIndex } from '../../../adapters/firestore/googleConta
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.js';
 import { type GoogleMatchKeys, matchKeysOf } from '../../../core/sync/contacts/googleMatch.js';
-import type { Person, PersonUpdate } from '../../../core/sync/contacts/personValues.js';
+import type { Person } from '../../../core/sync/contacts/personValues.js';
+import type { PersonUpdate } from '../../../core/sync/contacts/personWrites.js';
 import type { KindReport } from '../runs/kindReport.js';
 import type { SyncGroup } from './group.js';
 

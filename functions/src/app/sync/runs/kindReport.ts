@@ -28,11 +28,13 @@ export class KindReport {
   readonly errors: ItemError[] = [];
   private readonly failed = new Set<string>();
 
+  /** `counts`: the run's live counts of this kind (KindSyncContext.counts), else a fresh set. */
   constructor(
     readonly kind: AccountKind,
     private readonly uid: string,
+    counts: KindCounts = emptyCounts(kind),
   ) {
-    this.counts = emptyCounts(kind);
+    this.counts = counts;
   }
 
   /** Runs the work of one record; false when it failed alone (it is then reported). */
