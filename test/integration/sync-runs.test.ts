@@ -198,7 +198,7 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
 
     it('when the input is bad, then 400 names the field and nothing is queued or published', async () => {
       const cases: [string, unknown][] = [
-        ['kinds.0', { kinds: ['mail'] }],
+        ['kinds.0', { kinds: ['email'] }],
         ['kinds', { kinds: [] }],
         ['kinds', { kinds: ['contacts', 'contacts'] }],
         ['kinds', { kinds: 'contacts' }],
