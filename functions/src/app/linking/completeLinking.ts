@@ -102,7 +102,7 @@ export async function checkState(
   // Unknown or already used (a replay), or issued to someone else: all the same to the browser.
   if (!stored) return { ok: false, code: 'state_invalid', why: 'nonce unknown or already used' };
   if (stored.uid !== uid) return { ok: false, code: 'state_invalid', why: 'nonce issued to another user' };
-  if (!isSameBrowser(purpose, nonce, cookieHeader, stored.browserHash))
+  if (!isSameBrowser(cookieHeader, stored.browserHash))
     return { ok: false, code: 'state_invalid', why: 'not the browser that asked for the URL' };
   if (stored.expiresAt.getTime() < now.getTime())
     return { ok: false, code: 'state_expired', why: 'nonce expired' };
