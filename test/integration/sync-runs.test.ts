@@ -221,6 +221,7 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       const failed = await syncNow(alice);
       assert.equal(failed.status, 503, JSON.stringify(failed.json));
       assert.equal(failed.json.error.code, 'unavailable');
+      assert.equal(failed.headers.get('retry-after'), '1', 'the client is told when to try again');
       const [run] = await runsOf(alice);
       assert.equal(run.status, 'failed');
       assert.equal(run.error.code, 'unavailable');

@@ -54,7 +54,14 @@ export async function requestSync(
   } catch (error) {
     log.error('could not publish a sync request', { uid, runId: queued.runId, error });
     await abandonUnpublishedRun(uid, queued.runId, now());
-    throw new AppError('unavailable', 'The sync could not be queued right now; try again in a moment.');
+    throw new AppError(
+      'unavailable',
+      'The sync could not be queued right now; try again in a moment.',
+      undefined,
+      {
+        retryAfterSeconds: 1,
+      },
+    );
   }
   log.info('manual sync queued', { uid, runId: queued.runId, kinds });
   return queued;
