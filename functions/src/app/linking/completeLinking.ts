@@ -17,6 +17,7 @@ import { log } from '../../logging.js';
 import { forgetAccessToken } from '../accounts/accessTokens.js';
 import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';
 import { openRefreshToken, sealRefreshToken } from '../accounts/tokenVault.js';
+import { stopCalendarWatch, watchCalendar } from '../calendarPush/watchCalendar.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
 import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { linkingClock } from './clock.js';
@@ -175,8 +176,12 @@ export async function completeLinking(query: URLSearchParams): Promise<LinkOutco
   });
   const { account, replaced } = saved;
   forgetAccessToken(uid);
+  // The old link's channel is stopped with its own grant, before that grant may be revoked (§3.10).
+  const previous = replaced.at(-1);
+  if (previous) await stopCalendarWatch(uid, previous);
   await cleanUpReplaced(uid, account, replaced);
   await refreshSyncSchedule(uid); // automatic sync resumes (or starts) for the new link
+  await watchCalendar(uid, { replace: true }); // never throws: without a channel, polling still runs
   await recordGoogleEmailOnOwnContact({ uid, email: checked.email }, identity.email);
   log.info('Google account linked', {
     uid,

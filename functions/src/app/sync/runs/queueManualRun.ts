@@ -1,6 +1,6 @@
 import { inRunLedger } from '../../../adapters/firestore/syncLease.js';
 import { newRunId } from '../../../adapters/firestore/syncRuns.js';
-import type { SyncKind, SyncRun } from '../model.js';
+import type { RunTrigger, SyncKind, SyncRun } from '../model.js';
 import { abandonedRun, failedRun, isFinished, isLive, iso, QUEUED_RUN_TIMEOUT_MS } from './lease.js';
 
 /**
@@ -12,19 +12,30 @@ import { abandonedRun, failedRun, isFinished, isLive, iso, QUEUED_RUN_TIMEOUT_MS
 export interface QueuedRun {
   runId: string;
   coalesced: boolean;
+  /** For a coalesced run: whether it is still waiting (`queued`) or already working (`running`). */
+  state?: 'queued' | 'running';
 }
 
-export function queueManualRun(uid: string, kinds: SyncKind[], now: number): Promise<QueuedRun> {
+/**
+ * `trigger`: what the run records; `manual` for `syncNow`, `schedule` for the automatic runs that a
+ * calendar change notification queues (SPEC §3.10) — both are requested by run id on Pub/Sub.
+ */
+export function queueManualRun(
+  uid: string,
+  kinds: SyncKind[],
+  now: number,
+  trigger: RunTrigger = 'manual',
+): Promise<QueuedRun> {
   return inRunLedger(uid, async (ledger) => {
     const lease = await ledger.lease();
     const holder = lease ? await ledger.run(lease.runId) : undefined;
     if (lease && holder && !isFinished(holder)) {
-      if (isLive(lease, now)) return { runId: holder.id, coalesced: true };
+      if (isLive(lease, now)) return { runId: holder.id, coalesced: true, state: lease.state };
       ledger.saveRun(abandonedRun(holder, now));
     }
     const run: SyncRun = {
       id: newRunId(uid),
-      trigger: 'manual',
+      trigger,
       kinds,
       status: 'queued',
       queuedAt: iso(now),
