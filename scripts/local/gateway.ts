@@ -6,12 +6,13 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
-import { appPage } from './app-page.js';
+import { consoleSettingsFromEnvironment, serveConsole } from './console.js';
 
 /**
  * The local gateway: serves every HTTP function under `/<functionName>` exactly as Cloud Functions
  * URLs do (the prefix is stripped before the function sees the path), takes the Pub/Sub emulator's
- * push deliveries for `syncUser`, and serves the `/app/` outcome page. Each function runs inside the
+ * push deliveries for `syncUser`, and serves the web console at `/app/` (where `oauthCallback` sends
+ * the browser back). Each function runs inside the
  * Functions Framework's own server, so body parsing and CloudEvent conversion are the real ones.
  */
 
@@ -40,13 +41,21 @@ export async function startGateway(options: {
   functions: readonly string[];
 }): Promise<Gateway> {
   await import('../../functions/src/index.js');
+  const consoleSettings = consoleSettingsFromEnvironment();
   const listeners = new Map(options.functions.map((name) => [name, listenerOf(name)]));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://gateway');
     const [, first = '', ...rest] = url.pathname.split('/');
     if (first === 'app') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(appPage(url.searchParams));
+      if (url.pathname === '/app') {
+        res.writeHead(308, { location: `/app/${url.search}` });
+        res.end();
+        return;
+      }
+      serveConsole(rest.join('/'), consoleSettings, res).catch((error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`The console could not be served: ${(error as Error).message}\n`);
+      });
       return;
     }
     const listener = listeners.get(first);

@@ -7,9 +7,9 @@ import {
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { renewCalendarWatches } from '../../functions/src/app/calendarPush/renewWatches.js';
 import { RENEW_BEFORE_MS } from '../../functions/src/app/calendarPush/watchCalendar.js';
-import { emptyCounts, type KindSync } from '../../functions/src/app/sync/model.js';
 import type { KindSyncs } from '../../functions/src/app/sync/runs/kinds.js';
 import { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
+import { emptyCounts, type KindSync } from '../../functions/src/domain/sync/model.js';
 import { wirePubSubPush } from '../../scripts/local/wiring.js';
 import { api, callApi, type Json } from '../support/api.js';
 import type { TestStack } from '../support/stack.js';

@@ -13,6 +13,7 @@ import { googleCloudClientOptions, rpcStatusOf } from '../googleCloudClientOptio
 export const SECRET_IDS = {
   oauthClientSecret: 'oauth-client-secret',
   sharedOAuthClientSecret: 'shared-oauth-client-secret',
+  gmailOAuthClientSecret: 'gmail-oauth-client-secret',
   tokenEncryptionKey: 'token-encryption-key',
 } as const;
 

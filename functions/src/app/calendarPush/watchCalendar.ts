@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type LinkedAccountRecord, linkedAccountOf } from '../../adapters/firestore/accounts.js';
+import { linkedAccountOf } from '../../adapters/firestore/accounts.js';
 import {
   type CalendarWatch,
   deleteCalendarWatch,
@@ -12,6 +12,7 @@ import { CalendarWatchApi } from '../../adapters/google/calendarWatch.js';
 import { refreshAccessToken } from '../../adapters/google/oauth.js';
 import { config } from '../../config.js';
 import { hashChannelToken } from '../../core/crypto/channelToken.js';
+import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { log } from '../../logging.js';
 import { forgetAccessToken, getAccessToken } from '../accounts/accessTokens.js';
 import { openRefreshToken } from '../accounts/tokenVault.js';

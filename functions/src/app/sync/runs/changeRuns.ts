@@ -1,7 +1,7 @@
 import { requestFollowUp, takeFollowUp } from '../../../adapters/firestore/syncFollowUps.js';
 import { readRun } from '../../../adapters/firestore/syncRuns.js';
+import type { SyncKind } from '../../../domain/sync/model.js';
 import { log } from '../../../logging.js';
-import type { SyncKind } from '../model.js';
 import { isFinished } from './lease.js';
 import { queueManualRun } from './queueManualRun.js';
 import { publishQueuedRun } from './requestSync.js';
