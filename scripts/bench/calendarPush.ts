@@ -3,7 +3,14 @@ import { liveEventsOf } from '../../test/integration/activity-sync-support.js';
 import { control } from '../../test/integration/linking-support.js';
 import { wirePubSubPush } from '../local/wiring.js';
 import type { Result } from './report.js';
-import { freshUser, SYNC_SINCE, type SyncScenario, type SyncUser, type SyncWorld } from './syncWorld.js';
+import {
+  freshUser,
+  gatewayCall,
+  SYNC_SINCE,
+  type SyncScenario,
+  type SyncUser,
+  type SyncWorld,
+} from './syncWorld.js';
 
 /**
  * Near-real-time calendar (SPEC §3.10) on the local stack: the Google emulator pushes its
@@ -29,19 +36,8 @@ const TIMEOUT_MS = 30_000;
 // biome-ignore lint/suspicious/noExplicitAny: replies are read loosely, as in the tests
 type Json = any;
 
-async function apiAs(world: SyncWorld, user: SyncUser, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${world.baseUrl}/api${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${user.idToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  return (text ? JSON.parse(text) : undefined) as Json;
-}
+const apiAs = (world: SyncWorld, user: SyncUser, method: string, path: string, body?: unknown) =>
+  gatewayCall(world, user, method, `/api${path}`, body);
 
 const titles = async (world: SyncWorld, user: SyncUser): Promise<string[]> =>
   ((await apiAs(world, user, 'GET', '/activities?pageSize=1000')).items as Json[])

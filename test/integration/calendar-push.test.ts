@@ -57,6 +57,14 @@ function notify(headers: Record<string, string>) {
   return callApi('POST', '/calendarWebhook', { headers });
 }
 
+/** Google's headers announcing a change on `channel` (message number `n`). */
+const changed = (channel: { id: string; token?: string }, n = 2) => ({
+  'x-goog-channel-id': channel.id,
+  'x-goog-channel-token': channel.token ?? '',
+  'x-goog-resource-state': 'exists',
+  'x-goog-message-number': String(n),
+});
+
 describe('Near-real-time calendar: watch channels and calendarWebhook', function () {
   this.timeout(120_000);
   let stack: TestStack;
@@ -148,11 +156,7 @@ describe('Near-real-time calendar: watch channels and calendarWebhook', function
         (await readCalendarWatch(user.uid))?.channels.map((c) => c.id),
         [renewed.id],
       );
-      const stale = await notify({
-        'x-goog-channel-id': old.id,
-        'x-goog-channel-token': old.token ?? '',
-        'x-goog-resource-state': 'exists',
-      });
+      const stale = await notify(changed(old));
       assert.equal(stale.status, 404);
     });
 
@@ -182,11 +186,7 @@ describe('Near-real-time calendar: watch channels and calendarWebhook', function
       assert.equal(removed.status, 204);
       assert.deepEqual(await liveChannels(user.email), []);
       assert.equal(await readCalendarWatch(user.uid), undefined);
-      const late = await notify({
-        'x-goog-channel-id': channel.id,
-        'x-goog-channel-token': channel.token ?? '',
-        'x-goog-resource-state': 'exists',
-      });
+      const late = await notify(changed(channel));
       assert.equal(late.status, 404);
     });
 
@@ -224,13 +224,6 @@ describe('Near-real-time calendar: watch channels and calendarWebhook', function
       assert.ok(channel);
       return channel;
     }
-
-    const changed = (channel: { id: string; token?: string }, n = 2) => ({
-      'x-goog-channel-id': channel.id,
-      'x-goog-channel-token': channel.token ?? '',
-      'x-goog-resource-state': 'exists',
-      'x-goog-message-number': String(n),
-    });
 
     it('when a notification names an unknown channel, carries a wrong token or none, then 404 not_found and nothing is queued', async () => {
       await linkWithCalendar();

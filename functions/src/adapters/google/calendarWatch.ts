@@ -1,5 +1,5 @@
 import { calendar_v3 } from '@googleapis/calendar';
-import { type GoogleApiCaller, googleApiRootUrl } from './apiCaller.js';
+import { type GoogleApiCaller, googleClientOptions } from './apiCaller.js';
 import { GoogleApiFailure } from './apiErrors.js';
 
 /**
@@ -28,11 +28,7 @@ export class CalendarWatchApi {
   private readonly client: calendar_v3.Calendar;
 
   constructor(private readonly caller: GoogleApiCaller) {
-    this.client = new calendar_v3.Calendar({
-      rootUrl: googleApiRootUrl(),
-      auth: caller.auth as never,
-      retry: false,
-    });
+    this.client = new calendar_v3.Calendar(googleClientOptions(caller));
   }
 
   /** events.watch (https://developers.google.com/workspace/calendar/api/v3/reference/events/watch). */
