@@ -11,7 +11,7 @@ import { keyVersion } from '../../adapters/secrets/encryptionKeys.js';
 import { peekState, pkceVerifier, verifyState } from '../../core/crypto/oauthState.js';
 import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { log } from '../../logging.js';
-import { forgetAccessToken } from '../accounts/accessTokens.js';
+import { forgetAccessToken, rememberAccessToken } from '../accounts/accessTokens.js';
 import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';
 import { openRefreshToken, sealRefreshToken } from '../accounts/tokenVault.js';
 import { stopCalendarWatch, watchCalendar } from '../calendarPush/watchCalendar.js';
@@ -200,6 +200,9 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
   });
   const { account, replaced } = saved;
   forgetAccessToken(uid);
+  if (exchanged.accessToken && exchanged.expiresAt) {
+    rememberAccessToken(account, { accessToken: exchanged.accessToken, expiresAt: exchanged.expiresAt });
+  }
   // The old link's channel is stopped with its own grant, before that grant may be revoked (§3.10).
   const previous = replaced.at(-1);
   if (previous) await stopCalendarWatch(uid, previous);
