@@ -48,7 +48,7 @@ export async function receiveNotification(
   log.info('calendar change announced', {
     uid,
     channelId,
-    message: notification.messageNumber,
+    messageNumber: notification.messageNumber,
     outcome,
     runId,
   });
