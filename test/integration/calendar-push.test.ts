@@ -295,6 +295,24 @@ describe('Near-real-time calendar: watch channels and calendarWebhook', function
       assert.deepEqual(await tap.pull(0, 500), []);
     });
 
+    it('when the queued run will not sync activities (syncNow for contacts), then the change gets its own run after it', async () => {
+      await linkWithCalendar();
+      const channel = await channelOf(user.email);
+      const contactsOnly = await callApi('POST', '/syncNow', {
+        token: user.idToken,
+        body: { kinds: ['contacts'] },
+      });
+      assert.equal(contactsOnly.status, 202, JSON.stringify(contactsOnly.json));
+      const [request] = (await tap.pull(1, 3_000)) as [{ trigger: 'manual'; uid: string; runId: string }];
+      assert.equal((await notify(changed(channel))).json.outcome, 'follow_up');
+      assert.deepEqual(await tap.pull(0, 500), []);
+      assert.equal((await runUserSync(request)).outcome, 'ran');
+      const [followUp] = (await tap.pull(1, 3_000)) as [{ runId: string }];
+      assert.ok(followUp, 'the follow-up was queued when the contacts run finished');
+      const run = (await api(user, 'GET', `/me/sync/runs/${followUp.runId}`)).json;
+      assert.deepEqual(run.kinds, ['activities']);
+    });
+
     it('when the user has automatic activity sync off, then a change notification is acknowledged and runs nothing', async () => {
       await linkGoogleAccount(stack, user);
       const channel = await channelOf(user.email);

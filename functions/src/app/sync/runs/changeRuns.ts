@@ -11,7 +11,8 @@ import { publishQueuedRun } from './requestSync.js';
  * announcements gives one run, plus at most one follow-up for what changed while it ran.
  *
  * - No run of the user's is queued or running: one is queued (an automatic run, `schedule`).
- * - One is queued and has not started: it will read the change; nothing more.
+ * - One is queued and has not started: it will read the change; nothing more (unless it is a
+ *   contacts-only run, which will not: then as below).
  * - One is running: it may have read Google already, so one follow-up is asked for after it; the run
  *   starts it when it finishes (`startFollowUp`). If the run finished between our look and the
  *   request, nobody else will see the request: we start it ourselves. Both sides take the request in
@@ -32,10 +33,13 @@ export async function queueRunForChange(
     log.info('run queued for a calendar change', { uid, runId: queued.runId });
     return { outcome: 'queued', runId: queued.runId };
   }
-  if (queued.state !== 'running') return { outcome: 'coalesced', runId: queued.runId };
+  const holder = await readRun(uid, queued.runId);
+  // A queued run that will sync the activities reads the change; a contacts-only one does not.
+  const covers = holder?.kinds.includes('activities') ?? false;
+  if (queued.state === 'queued' && covers) return { outcome: 'coalesced', runId: queued.runId };
   await requestFollowUp(uid, queued.runId, now());
-  const running = await readRun(uid, queued.runId);
-  if (!running || isFinished(running)) await startFollowUp(uid, queued.runId, now);
+  const current = await readRun(uid, queued.runId);
+  if (!current || isFinished(current)) await startFollowUp(uid, queued.runId, now);
   return { outcome: 'follow_up', runId: queued.runId };
 }
 
