@@ -15,9 +15,9 @@ import { texts } from './texts.js';
 
 /**
  * Signing in with Firebase Authentication (SPEC §3.9). What to talk to comes from `config.json`
- * next to the console: the local gateway writes it with the Auth emulator's address; a deployment
- * writes it at deploy time, and without a `firebase` entry the console takes Firebase Hosting's own
- * `/__/firebase/init.json` (https://firebase.google.com/docs/hosting/reserved-urls).
+ * next to the console, which the local gateway serves with the Auth emulator's address; on Firebase
+ * Hosting there is none, and the console takes Hosting's own `/__/firebase/init.json`
+ * (https://firebase.google.com/docs/hosting/reserved-urls).
  */
 
 export interface ConsoleConfig {
@@ -30,8 +30,16 @@ export interface ConsoleConfig {
   authEmulatorUrl?: string;
 }
 
+/**
+ * Without a `config.json` (Firebase Hosting), the functions sit on this origin (the Hosting
+ * rewrites), the Firebase config is Hosting's, and Google sign-in is what the build was told
+ * (`VITE_GOOGLE_SIGN_IN=true npm run build:console`).
+ */
 export async function loadConfig(): Promise<ConsoleConfig> {
-  const config = (await (await fetch('config.json')).json()) as ConsoleConfig;
+  const response = await fetch('config.json');
+  const config: ConsoleConfig = response.ok
+    ? ((await response.json()) as ConsoleConfig)
+    : { publicBaseUrl: window.location.origin, googleSignIn: import.meta.env.VITE_GOOGLE_SIGN_IN === 'true' };
   config.firebase ??= (await (await fetch('/__/firebase/init.json')).json()) as FirebaseOptions;
   return config;
 }

@@ -120,6 +120,7 @@ export const texts = {
     lastSync: 'Last sync',
     noMailboxes: 'Link a mailbox on the Accounts page to import mail.',
     runNow: 'Run sync now', // contract
+    manual: 'Sync by hand',
     noAccount: 'Link a Google account on the Accounts page first.',
     progress: (status: string) => `Sync ${status}…`,
     finished: (status: string) => `Sync ${status}.`,

@@ -5,6 +5,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { consoleSettingsFromEnvironment, serveConsole } from './console.js';
 
@@ -33,6 +34,29 @@ function listenerOf(functionName: string): RequestListener {
 function notFound(res: ServerResponse, path: string): void {
   res.writeHead(404, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ error: { code: 'not_found', message: `No function serves ${path}.` } }));
+}
+
+/**
+ * What Node's HTTP parser refuses never reaches a function: an unknown method, a malformed request
+ * line, the bytes after a body shorter than its Content-Length, headers too large, a request not
+ * finished in time. Node would answer those with a bare status line
+ * (https://nodejs.org/api/http.html#event-clienterror); the API answers every failure with the
+ * JSON envelope (SPEC §4.3), so the gateway does too. (In the cloud, Google's front end answers
+ * such requests before any function runs.)
+ */
+function answerUnreadableRequest(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['413 Payload Too Large', 'payload_too_large', 'The request headers are too large.']
+      : ['400 Bad Request', 'invalid_argument', 'The request could not be read as HTTP/1.1.'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startGateway(options: {
@@ -66,6 +90,7 @@ export async function startGateway(options: {
     if (EVENT_FUNCTIONS.has(first) && req.method !== 'POST') return notFound(res, url.pathname);
     listener(req, res);
   });
+  server.on('clientError', answerUnreadableRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, resolve);

@@ -15,7 +15,13 @@ import {
 } from '../integration/linking-support.js';
 import { pausePushDelivery } from '../integration/sync-support.js';
 import { callApi } from '../support/api.js';
-import { launchChromium, newPage, screenshot, seriousViolations } from '../support/browser.js';
+import {
+  clearScreenshots,
+  launchChromium,
+  newPage,
+  screenshot,
+  seriousViolations,
+} from '../support/browser.js';
 import { resetFirestore } from '../support/stack.js';
 import { PASSWORD, type TestUser } from '../support/users.js';
 
@@ -32,6 +38,7 @@ describe('Web console in Chromium', function () {
   before(async () => {
     [users] = await Promise.all([suiteUsers(), buildConsole()]);
     browser = await launchChromium();
+    clearScreenshots();
   });
 
   after(async () => {
@@ -105,6 +112,21 @@ describe('Web console in Chromium', function () {
       allowedDomains: [],
     });
 
+    await page.getByRole('button', { name: 'Mail providers' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Mail providers' }).waitFor();
+    await page.getByLabel('IMAP host').fill('localhost');
+    await page.getByLabel('Client ID').fill(CLIENT_ID);
+    await page.getByLabel('Client secret').fill(CLIENT_SECRET);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    await page.getByText('A client secret is set').waitFor();
+    await check(page, 'admin-mail-providers');
+    const gmail = (await callApi('GET', '/settings/mail-providers/gmail', { token: users.admin.idToken }))
+      .json;
+    assert.equal(gmail.imap.host, 'localhost');
+    assert.equal(gmail.clientId, CLIENT_ID);
+    assert.equal(gmail.clientSecretSet, true);
+
     await page.getByRole('button', { name: 'Automatic sync' }).click();
     await page.getByText('Automatic sync is running.').waitFor();
     await check(page, 'admin-schedule');
@@ -120,6 +142,26 @@ describe('Web console in Chromium', function () {
       (await callApi('GET', '/settings/schedule', { token: users.admin.idToken })).json.paused,
       false,
     );
+    await context.close();
+  });
+
+  it('when a person signs in with a wrong password, then they are told so; when they create an account, then they are signed in', async () => {
+    const { context, page } = await newPage(browser);
+    current = page;
+    await page.goto(`${users.stack.baseUrl}/app/`);
+    await check(page, 'sign-in');
+    const email = `new-${Date.now()}@example.com`;
+    await page.getByRole('textbox', { name: 'Email' }).fill(users.other.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('The email or the password is not right.').waitFor();
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText(`Signed in as ${email}`).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Accounts' }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await context.close();
   });
 
@@ -160,12 +202,29 @@ describe('Web console in Chromium', function () {
       await page.getByText('Active', { exact: true }).waitFor();
       await check(page, 'accounts');
 
+      // A mailbox, through the Gmail provider's client (the same demo app here) and the same round trip.
+      const admin = { token: users.admin.idToken };
+      const { id, clientSecretSet, ...gmail } = (
+        await callApi('GET', '/settings/mail-providers/gmail', admin)
+      ).json;
+      const body = { ...gmail, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+      assert.equal((await callApi('PUT', '/settings/mail-providers/gmail', { ...admin, body })).status, 200);
+      await page.getByLabel('Mailbox address').fill(users.user.email);
+      await page.getByRole('button', { name: 'Link mailbox' }).click();
+      await page.getByText('Your mailbox is linked.').waitFor();
+      await page.getByRole('listitem').filter({ hasText: users.user.email }).getByText('Active').waitFor();
+      await check(page, 'accounts-with-mailbox');
+
       await visit(page, 'Synchronization', 'sync-settings');
       await page.getByLabel('New tag name').fill('My contacts');
       await page.getByRole('button', { name: 'Create tag' }).click();
       await page.getByText('Tag "My contacts" created and chosen.').waitFor();
+      const mailbox = page.getByRole('group', { name: users.user.email });
+      await mailbox.getByLabel('Folders (comma separated)').fill('INBOX, Sent, Archive');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Saved.').waitFor();
+      const mailboxes = await callApi('GET', '/api/me/mailboxes', { token: users.user.idToken });
+      assert.deepEqual(mailboxes.json.items[0].folders, ['INBOX', 'Sent', 'Archive']);
       const settings = await callApi('GET', '/api/me/sync-settings', { token: users.user.idToken });
       assert.ok(settings.json.contacts.tagId, JSON.stringify(settings.json));
 
@@ -190,6 +249,7 @@ describe('Web console in Chromium', function () {
       await page.getByRole('button', { name: 'Run sync now' }).click();
       await page.getByText('Sync succeeded.').waitFor({ timeout: 60_000 });
       await page.getByText('1 created in Google').first().waitFor();
+      await page.getByText(/^Last sync: (?!Never)/).waitFor(); // contacts ran; activities were skipped
       await check(page, 'sync-after-run');
       const inGoogle = await googleContacts(users.stack, users.user.email);
       assert.deepEqual(
@@ -202,9 +262,35 @@ describe('Web console in Chromium', function () {
       await run.getByText('succeeded').first().waitFor();
       await run.getByText('1 created in Google').waitFor();
 
-      await visit(page, 'Activities', 'activities');
+      await visit(page, 'Activities', 'activities-empty');
       await page.getByRole('heading', { level: 2, name: /^Week of/ }).waitFor();
+      const today = new Date();
+      const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+      await page.getByLabel('Title').fill('Engine review');
+      await page.getByLabel('Start', { exact: true }).fill(`${day}T10:00`);
+      await page.getByLabel('End', { exact: true }).fill(`${day}T11:00`);
+      await page.getByRole('button', { name: 'Create activity' }).click();
+      await page.getByText('Activity created.').waitFor();
+      await page.getByRole('listitem').filter({ hasText: 'Engine review' }).waitFor();
+      await check(page, 'activities');
       await visit(page, 'Mail', 'mail');
+
+      await visit(page, 'Accounts', 'accounts-before-removal');
+      const email = users.user.email;
+      await page.getByRole('button', { name: `Remove mailbox ${email}` }).click();
+      await page
+        .getByRole('group', { name: /^Remove the mailbox/ })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByText('No mailbox is linked yet.').waitFor();
+      await page.getByRole('button', { name: `Remove ${email}` }).click();
+      await page
+        .getByRole('group', { name: `Remove ${email}?`, exact: false })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByText('No Google account is linked yet.').waitFor();
+      const accounts = await callApi('GET', '/api/me/accounts', { token: users.user.idToken });
+      assert.deepEqual(accounts.json.items, []);
     } finally {
       await context.close();
       await pausePushDelivery(users.stack);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { SYNC_LEASES } from '../../functions/src/adapters/firestore/syncLease.js';
+import { publishSyncRequests } from '../../functions/src/adapters/pubsub/publisher.js';
 import { claimRun } from '../../functions/src/app/sync/runs/claimRun.js';
 import { finishRun, renewLease } from '../../functions/src/app/sync/runs/heldRun.js';
+import { KindReport } from '../../functions/src/app/sync/runs/kindReport.js';
 import type { KindSyncs } from '../../functions/src/app/sync/runs/kinds.js';
 import { LEASE_TTL_MS, QUEUED_RUN_TIMEOUT_MS } from '../../functions/src/app/sync/runs/lease.js';
 import { queueManualRun } from '../../functions/src/app/sync/runs/queueManualRun.js';
@@ -182,12 +184,12 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       assert.deepEqual((await getRun(alice, reply.json.runId)).kinds, ['activities']);
     });
 
-    it('when syncNow is called many times at once, then exactly one run is queued and every answer names it', async () => {
-      const replies = await Promise.all(Array.from({ length: 8 }, () => syncNow(alice)));
+    it('when syncNow is called 100 times at once, then every answer is 202, exactly one run is queued and the other 99 coalesce into it', async () => {
+      const replies = await Promise.all(Array.from({ length: 100 }, () => syncNow(alice)));
       for (const reply of replies) assert.equal(reply.status, 202, JSON.stringify(reply.json));
       const runIds = new Set(replies.map((reply) => reply.json.runId));
       assert.equal(runIds.size, 1);
-      assert.equal(replies.filter((reply) => reply.json.coalesced === true).length, 7);
+      assert.equal(replies.filter((reply) => reply.json.coalesced === true).length, 99);
       assert.equal(replies.filter((reply) => reply.json.coalesced === undefined).length, 1);
       assert.equal((await runsOf(alice)).length, 1);
       assert.equal((await tap.pull(1)).length, 1);
@@ -325,7 +327,8 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       const first = runUserSync(manual(alice.uid, runId), { kindSyncs: kindSyncs({ contacts: blocking }) });
       await running;
       assert.equal((await getRun(alice, runId)).status, 'running');
-      assert.equal(await pushToSyncUser(stack, { payload: manual(alice.uid, runId) }), 204);
+      // Not acknowledged: the holder might have died, and a redelivery must be able to take over.
+      assert.ok((await pushToSyncUser(stack, { payload: manual(alice.uid, runId) })) >= 500);
       const duplicate = await runUserSync(manual(alice.uid, runId), {
         kindSyncs: kindSyncs({ contacts: blocking }),
       });
@@ -361,6 +364,29 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       );
       assert.equal(late, false);
       assert.deepEqual(await getRun(alice, runId), run);
+    });
+
+    it('when the process holding a run dies (its lease still live), then Pub/Sub redeliveries are not acknowledged until the lease lapses, and the run resumes within seconds', async () => {
+      await wirePubSubPush(stack.projectId, stack.baseUrl);
+      try {
+        const { runId } = await queueManualRun(alice.uid, ['contacts'], Date.now());
+        // A delivery claims the run and dies at once: no heartbeat ever renews its lease.
+        const crashedAt = Date.now();
+        assert.equal(
+          (await claimRun(manual(alice.uid, runId), 'dead-delivery', crashedAt)).outcome,
+          'claimed',
+        );
+        assert.ok(LEASE_TTL_MS <= 30_000, 'a dead holder blocks for seconds, not minutes');
+        await publishSyncRequests([manual(alice.uid, runId)]);
+        const run = await waitForFinishedRun(alice, runId, LEASE_TTL_MS + 40_000);
+        const resumedAfterMs = Date.parse(run.finishedAt ?? '') - crashedAt;
+        assert.ok(resumedAfterMs >= LEASE_TTL_MS, `not before the lease lapsed (${resumedAfterMs} ms)`);
+        assert.ok(resumedAfterMs < LEASE_TTL_MS + 40_000, `resumed after ${resumedAfterMs} ms`);
+        assert.equal(run.startedAt, new Date(crashedAt).toISOString(), 'the same run, taken over');
+        assert.equal(await leaseOf(alice.uid), undefined, 'the user is free again');
+      } finally {
+        await pausePushDelivery(stack);
+      }
     });
 
     it('when the delivery holding a run renews its lease, then it lasts another TTL; no other delivery can renew it', async () => {
@@ -521,6 +547,28 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       const { lastSync } = (await api(alice, 'GET', '/me/sync-settings')).json;
       assert.equal(lastSync.contacts, null, 'a failed kind did not complete');
       assert.ok(lastSync.activities);
+    });
+
+    it('when a kind fails half-way, then the run keeps the counts of what it did before the fault', async () => {
+      await configureBoth();
+      const { runId } = (await syncNow(alice, { kinds: ['contacts'] })).json;
+      // A contact sync that exports 400 contacts into the run's live counts, then meets a fault.
+      const halfWay: KindSync<never> = async (context) => {
+        const report = new KindReport('contacts', context.uid, context.counts);
+        for (let created = 0; created < 400; created += 1) report.counts.toGoogle.created += 1;
+        report.counts.toCrm.linked += 2;
+        throw new AppError('unavailable', 'Google could not be reached; try again later.');
+      };
+      await runUserSync(manual(alice.uid, runId), { kindSyncs: kindSyncs({ contacts: halfWay }) });
+      const run = await getRun(alice, runId);
+      assert.equal(run.status, 'failed');
+      assert.equal(run.error?.code, 'unavailable');
+      assert.equal(run.counts.contacts?.toGoogle.created, 400, JSON.stringify(run.counts));
+      assert.equal(run.counts.contacts?.toCrm.linked, 2);
+      assert.deepEqual(
+        run.errors.map(({ kind, code }) => ({ kind, code })),
+        [{ kind: 'contacts', code: 'unavailable' }],
+      );
     });
 
     it('when a kind throws an unexpected error, then it fails as internal without leaking the error text', async () => {

@@ -8,6 +8,7 @@ import {
 } from '../../functions/src/core/sync/activities/fields.js';
 import {
   type ActivityLink,
+  type CrmEdits,
   decideActivity,
   decideEvent,
   decideUnlisted,
@@ -15,24 +16,11 @@ import {
 } from '../../functions/src/core/sync/activities/plan.js';
 import type { Activity, Participant } from '../../functions/src/domain/crm/activity.js';
 import { mergePatch } from '../../functions/src/domain/crm/validation.js';
+import { activityFixture, linkFixture } from '../support/activityFixture.js';
 
 const WINDOW = { since: Date.parse('2030-01-01T00:00:00Z'), until: Date.parse('2030-07-01T00:00:00Z') };
 
-const activity = (fields: Partial<Activity> = {}): Activity => ({
-  id: 'a1',
-  title: 'Review',
-  start: '2030-03-04T09:00:00Z',
-  end: '2030-03-04T10:00:00Z',
-  allDay: false,
-  showInCalendar: true,
-  organizerContactId: 'me',
-  participants: [],
-  status: 'planned',
-  createdAt: '2030-01-01T00:00:00Z',
-  modifiedAt: '2030-01-02T00:00:00Z',
-  version: 2,
-  ...fields,
-});
+const activity = activityFixture;
 
 const event = (fields: CalendarEvent = {}): CalendarEvent => ({
   id: 'e1',
@@ -45,26 +33,21 @@ const event = (fields: CalendarEvent = {}): CalendarEvent => ({
   ...fields,
 });
 
-const link = (fields: Partial<ActivityLink> = {}): ActivityLink => ({
-  activityId: 'a1',
-  eventId: 'e1',
-  origin: 'crm',
-  organizer: true,
-  etag: '"1"',
-  crmVersion: 1,
-  base: eventValues(event()),
-  ...fields,
-});
+const link = (fields: Partial<ActivityLink> = {}): ActivityLink =>
+  linkFixture({ base: eventValues(event()), ...fields });
 
 describe('activity planner: Google events', () => {
   it('when the event comes back with the etag we stored (our own write), then it is unchanged', () => {
     assert.deepEqual(decideEvent(event({ etag: '"1"' }), link(), WINDOW), { kind: 'unchanged' });
   });
   it('when a linked event changed, then the pair is merged', () => {
-    assert.deepEqual(decideEvent(event(), link(), WINDOW), { kind: 'merge' });
+    assert.deepEqual(decideEvent(event(), link(), WINDOW), { kind: 'merge', link: link() });
   });
   it('when a linked event is cancelled, then the activity is canceled', () => {
-    assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, link(), WINDOW), { kind: 'cancel' });
+    assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, link(), WINDOW), {
+      kind: 'cancel',
+      link: link(),
+    });
   });
   it('when an unknown event is cancelled, then it may be a series whose occurrences are linked', () => {
     assert.deepEqual(decideEvent({ id: 's1', status: 'cancelled' }, undefined, WINDOW), {
@@ -179,7 +162,7 @@ describe('activity planner: cancelling and restoring (§3.5.5)', () => {
     assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, cancelledLink, WINDOW), {
       kind: 'unchanged',
     });
-    assert.deepEqual(decideEvent(event(), cancelledLink, WINDOW), { kind: 'uncancel' });
+    assert.deepEqual(decideEvent(event(), cancelledLink, WINDOW), { kind: 'uncancel', link: cancelledLink });
   });
 });
 
@@ -274,17 +257,19 @@ const pair = fc.record({
   google: side,
   organizer: fc.boolean(),
   withBase: fc.boolean(),
+  crmEdits: fc.constantFrom<CrmEdits>('push', 'absorb', 'hold'),
 });
 
 describe('activity planner: properties of planLinked', () => {
   it('when the same facts are planned twice, then the plans are equal (deterministic)', () => {
     fc.assert(
-      fc.property(pair, ({ base, crm, google, organizer, withBase }) => {
+      fc.property(pair, ({ base, crm, google, organizer, withBase, crmEdits }) => {
         const input = {
           link: link({ organizer, base: withBase ? activityValues(activityOf(base)) : undefined }),
           activity: activityOf(crm),
           event: eventOf(google),
           contactIds: new Map<string, string>(),
+          crmEdits,
         };
         assert.deepEqual(planLinked(input), planLinked(input));
       }),
@@ -293,17 +278,18 @@ describe('activity planner: properties of planLinked', () => {
 
   it('when a plan has been applied, then planning again yields nothing (no ping-pong)', () => {
     fc.assert(
-      fc.property(pair, ({ base, crm, google, organizer, withBase }) => {
+      fc.property(pair, ({ base, crm, google, organizer, withBase, crmEdits }) => {
         const start = link({ organizer, base: withBase ? activityValues(activityOf(base)) : undefined });
         const a = activityOf(crm);
         const e = eventOf(google);
-        const plan = planLinked({ link: start, activity: a, event: e, contactIds: new Map() });
+        const plan = planLinked({ link: start, activity: a, event: e, contactIds: new Map(), crmEdits });
         const after = apply(plan, a, e);
         const again = planLinked({
           link: { ...start, base: plan.nextBase },
           activity: after.activity,
           event: after.event,
           contactIds: new Map(),
+          crmEdits,
         });
         assert.equal(again.crmPatch, undefined, JSON.stringify(again.crmPatch));
         assert.equal(again.googlePatch, undefined, JSON.stringify(again.googlePatch));
@@ -317,10 +303,47 @@ describe('activity planner: properties of planLinked', () => {
       fc.property(side, side, (base, crm) => {
         const start = link({ base: eventValues(eventOf(base)) });
         const a = activityOf(crm);
-        const plan = planLinked({ link: start, activity: a, event: eventOf(base), contactIds: new Map() });
+        const plan = planLinked({
+          link: start,
+          activity: a,
+          event: eventOf(base),
+          contactIds: new Map(),
+          crmEdits: 'push',
+        });
         assert.equal(plan.crmPatch?.title, undefined);
         assert.deepEqual(plan.nextBase.title, crm.title);
         assert.deepEqual(plan.conflicts, []);
+      }),
+    );
+  });
+
+  it("when someone else's CRM edit was absorbed on the organizer's pair, then no later plan pushes it (§3.5.3)", () => {
+    fc.assert(
+      fc.property(pair, ({ base, crm, google, withBase }) => {
+        const start = link({
+          organizer: true,
+          base: withBase ? activityValues(activityOf(base)) : undefined,
+        });
+        const a = activityOf(crm);
+        const e = eventOf(google);
+        const plan = planLinked({
+          link: start,
+          activity: a,
+          event: e,
+          contactIds: new Map(),
+          crmEdits: 'absorb',
+        });
+        assert.equal(plan.googlePatch, undefined, 'not pushed by this plan');
+        const after = apply(plan, a, e);
+        // The organizer's next run, with an edit of their own that changed nothing else.
+        const later = planLinked({
+          link: { ...start, base: plan.nextBase },
+          activity: after.activity,
+          event: after.event,
+          contactIds: new Map(),
+          crmEdits: 'push',
+        });
+        assert.equal(later.googlePatch, undefined, JSON.stringify(later.googlePatch));
       }),
     );
   });

@@ -28,17 +28,31 @@ function copyable(label: string, value: string): HTMLElement {
   );
 }
 
+/** A write-only Client Secret (SPEC §3.1.2): empty keeps the stored one; its hint says whether one is set. */
+function secretField(isSet: boolean) {
+  const secret = field(
+    t.clientSecret,
+    textInput('clientSecret', '', 'password', { autocomplete: 'new-password' }),
+    isSet ? t.secretSet : t.secretNotSet,
+  );
+  const hint = secret.wrapper.querySelector('.hint');
+  return {
+    wrapper: secret.wrapper,
+    value: () => (secret.input.value ? { clientSecret: secret.input.value } : {}),
+    saved: (nowSet: boolean) => {
+      secret.input.value = '';
+      if (hint) hint.textContent = nowSet ? t.secretSet : t.secretNotSet;
+    },
+  };
+}
+
 async function googleSection(api: Api, publicBaseUrl: string): Promise<HTMLElement> {
   const settings = await api.get<GoogleSettings>('/settings/google');
   const clientId = field(
     t.clientId,
     textInput('clientId', settings.clientId ?? '', 'text', { autocomplete: 'off' }),
   );
-  const secret = field(
-    t.clientSecret,
-    textInput('clientSecret', '', 'password', { autocomplete: 'new-password' }),
-    settings.clientSecretSet ? t.secretSet : t.secretNotSet,
-  );
+  const secret = secretField(settings.clientSecretSet);
   const shared = field(t.useSharedApp, checkbox('useSharedApp', settings.useSharedApp));
   const domains = field(
     t.allowedDomains,
@@ -59,16 +73,14 @@ async function googleSection(api: Api, publicBaseUrl: string): Promise<HTMLEleme
   onSubmit(form, area, async () => {
     const saved = await api.call<GoogleSettings>('PUT', '/settings/google', {
       clientId: clientId.input.value.trim() || null,
-      ...(secret.input.value ? { clientSecret: secret.input.value } : {}),
+      ...secret.value(),
       useSharedApp: shared.input.checked,
       allowedDomains: domains.input.value
         .split(',')
         .map((d) => d.trim())
         .filter(Boolean),
     });
-    secret.input.value = '';
-    const hint = document.getElementById(`${secret.input.id}-hint`);
-    if (hint) hint.textContent = saved.clientSecretSet ? t.secretSet : t.secretNotSet;
+    secret.saved(saved.clientSecretSet);
     return texts.saved;
   });
   return h(
@@ -108,11 +120,7 @@ function providerForm(api: Api, provider: MailProvider): HTMLElement {
   const imap = endpointFields('imap', provider.imap);
   const smtp = endpointFields('smtp', provider.smtp);
   const clientId = field(t.clientId, textInput('clientId', provider.clientId ?? ''));
-  const secret = field(
-    t.clientSecret,
-    textInput('clientSecret', '', 'password', { autocomplete: 'new-password' }),
-    provider.clientSecretSet ? t.secretSet : t.secretNotSet,
-  );
+  const secret = secretField(provider.clientSecretSet);
   const appendSent = field(t.appendSentCopy, checkbox('appendSentCopy', provider.appendSentCopy));
   const area = messageArea();
   const form = h(
@@ -128,17 +136,21 @@ function providerForm(api: Api, provider: MailProvider): HTMLElement {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, texts.save)),
   );
   onSubmit(form, area, async () => {
-    await api.call('PUT', `/settings/mail-providers/${encodeURIComponent(provider.id)}`, {
-      name: name.input.value.trim(),
-      imap: imap.value(),
-      smtp: smtp.value(),
-      loginFormat: provider.loginFormat,
-      auth: provider.auth,
-      clientId: clientId.input.value.trim(),
-      ...(secret.input.value ? { clientSecret: secret.input.value } : {}),
-      appendSentCopy: appendSent.input.checked,
-    });
-    secret.input.value = '';
+    const saved = await api.call<MailProvider>(
+      'PUT',
+      `/settings/mail-providers/${encodeURIComponent(provider.id)}`,
+      {
+        name: name.input.value.trim(),
+        imap: imap.value(),
+        smtp: smtp.value(),
+        loginFormat: provider.loginFormat,
+        auth: provider.auth,
+        clientId: clientId.input.value.trim() || null,
+        ...secret.value(),
+        appendSentCopy: appendSent.input.checked,
+      },
+    );
+    secret.saved(saved.clientSecretSet);
     return texts.saved;
   });
   return form;

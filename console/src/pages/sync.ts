@@ -28,8 +28,10 @@ const periodSelect = (name: string, value: number) =>
     String(value),
   );
 
+const lastSyncText = (iso: string | null | undefined) => `${t.lastSync}: ${formatDateTime(iso, texts.never)}`;
+
 function lastSyncLine(iso: string | null | undefined): HTMLElement {
-  return h('p', { class: 'hint' }, `${t.lastSync}: ${formatDateTime(iso, texts.never)}`);
+  return h('p', { class: 'hint' }, lastSyncText(iso));
 }
 
 function tagPicker(api: Api, tags: Tag[], tagId: string | null) {
@@ -72,9 +74,11 @@ function mailboxFields(mailbox: Mailbox) {
       .filter(Boolean),
   });
   const initial = JSON.stringify(patch());
+  const lastSync = lastSyncLine(mailbox.lastSync);
   return {
     changed: () => JSON.stringify(patch()) !== initial,
     patch,
+    lastSync,
     element: h(
       'fieldset',
       {},
@@ -83,12 +87,12 @@ function mailboxFields(mailbox: Mailbox) {
       period.wrapper,
       since.wrapper,
       folders.wrapper,
-      lastSyncLine(mailbox.lastSync),
+      lastSync,
     ),
   };
 }
 
-function runNow(api: Api, hasAccount: boolean): HTMLElement {
+function runNow(api: Api, hasAccount: boolean, onFinished: () => Promise<void>): HTMLElement {
   const progress = h('div', { class: 'progress', role: 'status', 'aria-live': 'polite' });
   const area = messageArea();
   const details = h('div', {});
@@ -107,7 +111,7 @@ function runNow(api: Api, hasAccount: boolean): HTMLElement {
       const { runId } = await api.call<{ runId: string }>('POST', '/syncNow', {});
       for (;;) {
         const run = await api.get<SyncRun>(`/api/me/sync/runs/${encodeURIComponent(runId)}`);
-        if (show(run)) return;
+        if (show(run)) return onFinished();
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
     },
@@ -116,7 +120,7 @@ function runNow(api: Api, hasAccount: boolean): HTMLElement {
   return h(
     'section',
     { class: 'card', 'aria-labelledby': 'run-heading' },
-    h('h2', { id: 'run-heading' }, t.runNow),
+    h('h2', { id: 'run-heading' }, t.manual),
     hasAccount ? null : h('p', { class: 'hint' }, t.noAccount),
     button,
     progress,
@@ -149,6 +153,8 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
     t.syncSinceHint,
   );
   const mailboxForms = mailboxes.map(mailboxFields);
+  const contactsLastSync = lastSyncLine(settings.lastSync.contacts);
+  const activitiesLastSync = lastSyncLine(settings.lastSync.activities);
   const area = messageArea();
   const form = h(
     'form',
@@ -160,7 +166,7 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
       contactsAuto.wrapper,
       contactsPeriod.wrapper,
       tag.element,
-      lastSyncLine(settings.lastSync.contacts),
+      contactsLastSync,
     ),
     h(
       'fieldset',
@@ -169,7 +175,7 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
       activitiesAuto.wrapper,
       activitiesPeriod.wrapper,
       since.wrapper,
-      lastSyncLine(settings.lastSync.activities),
+      activitiesLastSync,
     ),
     h(
       'fieldset',
@@ -200,5 +206,18 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
     }
     return texts.saved;
   });
-  return h('div', {}, h('h1', {}, t.title), form, runNow(api, accounts.length > 0 || mailboxes.length > 0));
+  // A finished run moves the last sync times: show them without reloading the form being edited.
+  const refreshLastSync = async () => {
+    const { lastSync } = await api.get<SyncSettings>('/api/me/sync-settings');
+    contactsLastSync.textContent = lastSyncText(lastSync.contacts);
+    activitiesLastSync.textContent = lastSyncText(lastSync.activities);
+    const current = await api.all<Mailbox>('/api/me/mailboxes').catch(() => [] as Mailbox[]);
+    for (const [index, mailbox] of mailboxes.entries()) {
+      const line = mailboxForms[index]?.lastSync;
+      const now = current.find((candidate) => candidate.id === mailbox.id);
+      if (line && now) line.textContent = lastSyncText(now.lastSync);
+    }
+  };
+  const hasAccount = accounts.length > 0 || mailboxes.length > 0;
+  return h('div', {}, h('h1', {}, t.title), form, runNow(api, hasAccount, refreshLastSync));
 }

@@ -64,7 +64,8 @@ const Endpoint = z
     path: ['security'],
   });
 
-const PutSchema = z.strictObject({
+/** Body of `PUT /settings/mail-providers/{id}` (the OpenAPI document shows it too). */
+export const MailProviderInputSchema = z.strictObject({
   name: z.string().trim().min(1, 'is required').max(100, 'is at most 100 characters'),
   imap: Endpoint,
   smtp: Endpoint,
@@ -119,7 +120,7 @@ export async function saveProvider(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidArgument('Send the mail provider as a JSON object.', { body: 'must be a JSON object' });
   }
-  const parsed = PutSchema.safeParse(input);
+  const parsed = MailProviderInputSchema.safeParse(input);
   if (!parsed.success) throw invalidArgument('The mail provider is invalid.', fieldErrors(parsed.error));
   const { clientSecret, ...next } = parsed.data;
   const current = await storedOrPreset(id);

@@ -96,6 +96,11 @@ export interface KindSyncContext<Settings> {
   accessToken(forceRefresh?: boolean): Promise<string>;
   /** Milliseconds since the epoch; tests move it. */
   now(): number;
+  /**
+   * The run's counts of this kind, live: a kind that counts into them as it works (KindReport does)
+   * keeps what it did recorded even when it fails half-way (400 contacts created, then a fault).
+   */
+  counts?: KindCounts;
 }
 
 /** What one kind's sync reports. Throwing instead means the whole kind failed (cursors unchanged). */
@@ -107,13 +112,16 @@ export interface KindSyncResult {
 
 export type KindSync<Settings> = (context: KindSyncContext<Settings>) => Promise<KindSyncResult>;
 
+/** Each kind's own CRM counter besides created/updated/linked (§3.4.5 untagged, §3.5.5 canceled). */
+const OWN_CRM_COUNTER = { contacts: 'untagged', activities: 'canceled' } as const satisfies Record<
+  SyncKind,
+  keyof KindCounts['toCrm']
+>;
+
 export function emptyCounts(kind: SyncKind): KindCounts {
   return {
     toGoogle: { created: 0, updated: 0, removed: 0 },
-    toCrm:
-      kind === 'contacts'
-        ? { created: 0, updated: 0, linked: 0, untagged: 0 }
-        : { created: 0, updated: 0, linked: 0, canceled: 0 },
+    toCrm: { created: 0, updated: 0, linked: 0, [OWN_CRM_COUNTER[kind]]: 0 },
     unchanged: 0,
   };
 }

@@ -7,14 +7,20 @@ import {
   eventDateTimes,
 } from '../../../core/sync/activities/fields.js';
 import { eventIdForActivity, eventKey } from '../../../core/sync/activities/ids.js';
-import { type ActivityLink, decideActivity, type OrganizerRole } from '../../../core/sync/activities/plan.js';
+import {
+  type ActivityLink,
+  type CrmEdits,
+  decideActivity,
+  type OrganizerRole,
+} from '../../../core/sync/activities/plan.js';
+import { unplanned } from '../../../core/sync/unplanned.js';
 import type { Activity } from '../../../domain/crm/activity.js';
-import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
+import { MAX_CHANGE_BATCH, type RecordChange } from '../../../domain/crm/changes.js';
 import { decodePageToken, listScope, type PagePosition } from '../../../domain/crm/paging.js';
-import { AppError } from '../../../errors.js';
+import { unlessNotFound } from '../runs/faults.js';
 import { cancelLinked } from './cancelLinked.js';
 import { syncLinkedPair, syncLinkedPairCountedAs } from './linkedPair.js';
-import { type ActivityRun, perItem } from './run.js';
+import type { ActivityRun } from './run.js';
 
 /**
  * CRM → Google (§3.5.1, §3.5.3, §3.5.5): the CRM change feed since the stored cursor. The first run
@@ -26,17 +32,19 @@ export async function pushToGoogle(run: ActivityRun): Promise<void> {
   if (!crmCursor) {
     const start = await run.crm.changeCursorNow();
     await exportAll(run);
-    if (!run.failed) await run.state.saveCursor({ crmCursor: start });
+    if (!run.report.holdsCursor) await run.state.saveCursor({ crmCursor: start });
     return;
   }
   let cursor = crmCursor;
   for (;;) {
     const batch = await run.crm.readActivityChanges({ uid: run.uid, cursor, limit: MAX_CHANGE_BATCH });
-    for (const id of new Set(batch.changes.map((change) => change.recordId))) {
-      await perItem(run, id, async () => applyActivity(run, id, await currentActivity(run, id)));
+    for (const [id, crmEdits] of editsByActivity(run, batch.changes)) {
+      await run.report.perItem(id, async () =>
+        applyActivity(run, id, await unlessNotFound(run.crm.getActivity(id, run.actor)), crmEdits),
+      );
     }
     cursor = batch.nextCursor;
-    if (!run.failed) await run.state.saveCursor({ crmCursor: cursor });
+    if (!run.report.holdsCursor) await run.state.saveCursor({ crmCursor: cursor });
     if (!batch.hasMore) return;
   }
 }
@@ -50,22 +58,34 @@ async function exportAll(run: ActivityRun): Promise<void> {
     const page = await run.crm.listActivities({ range, pageSize: 500, after }, run.actor);
     for (const activity of page.items) {
       if (activity.showInCalendar)
-        await perItem(run, activity.id, () => applyActivity(run, activity.id, activity));
+        await run.report.perItem(activity.id, () => applyActivity(run, activity.id, activity, 'push'));
     }
     after = page.nextPageToken ? decodePageToken(scope, page.nextPageToken) : undefined;
   } while (after);
 }
 
-async function currentActivity(run: ActivityRun, id: string): Promise<Activity | undefined> {
-  try {
-    return await run.crm.getActivity(id, run.actor);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') return undefined;
-    throw error;
+/**
+ * The changed activities of a batch, each with what becomes of its CRM edits on the organizer's
+ * event (§3.5.3): pushed when this user (the organizer, on whose calendar the pair lives) made one
+ * of them; taken as agreed but never pushed when they are all someone else's. An entry without its
+ * author (written before authors were recorded) counts as the user's own, as it always did.
+ */
+function editsByActivity(run: ActivityRun, changes: RecordChange[]): Map<string, CrmEdits> {
+  const edits = new Map<string, CrmEdits>();
+  for (const change of changes) {
+    const own = !change.origin || (change.origin.by === 'user' && change.origin.uid === run.uid);
+    if (own) edits.set(change.recordId, 'push');
+    else if (!edits.has(change.recordId)) edits.set(change.recordId, 'absorb');
   }
+  return edits;
 }
 
-async function applyActivity(run: ActivityRun, id: string, activity: Activity | undefined): Promise<void> {
+async function applyActivity(
+  run: ActivityRun,
+  id: string,
+  activity: Activity | undefined,
+  crmEdits: CrmEdits,
+): Promise<void> {
   const link = await run.state.linkOfActivity(id);
   const role = !link && activity?.showInCalendar ? await organizerRole(run, activity) : undefined;
   const decision = decideActivity({ activity, link, since: run.window.since, role });
@@ -73,28 +93,29 @@ async function applyActivity(run: ActivityRun, id: string, activity: Activity | 
     case 'skip':
       return;
     case 'unchanged':
-      run.result.counts.unchanged += 1;
+      run.report.counts.unchanged += 1;
       return;
     case 'deleteEvent':
     case 'unlink':
-      return removeFromCalendar(run, link as ActivityLink);
+      return removeFromCalendar(run, decision.link);
     case 'merge': {
-      const current = link as ActivityLink;
-      const event = await run.calendar.get(current.eventId);
+      const event = await run.calendar.get(decision.link.eventId);
       // Gone from Google: the Google pass handles the cancellation it listed (§3.5.5).
       if (!event || event.status === 'cancelled') return;
-      return syncLinkedPair(run, current, { activity: activity as Activity, event });
+      return syncLinkedPair(run, decision.link, { activity: decision.activity, event, crmEdits });
     }
     case 'export':
-      return exportActivity(run, activity as Activity);
+      return exportActivity(run, decision.activity);
     case 'takeOver':
-      return exportActivity(run, await takeOver(run, activity as Activity));
+      return exportActivity(run, await takeOver(run, decision.activity));
     case 'cancelEvent':
-      return cancelEvent(run, link as ActivityLink, activity as Activity);
+      return cancelEvent(run, decision.link, decision.activity);
     case 'restoreEvent':
-      return restoreEvent(run, link as ActivityLink, activity as Activity);
+      return restoreEvent(run, decision.link, decision.activity);
     case 'relink':
-      return relink(run, link as ActivityLink, activity as Activity);
+      return relink(run, decision.link, decision.activity);
+    default:
+      return unplanned(decision);
   }
 }
 
@@ -167,7 +188,7 @@ async function exportActivity(run: ActivityRun, activity: Activity): Promise<voi
     // The CRM's values, so that any spelling Google changed comes back once as a Google change.
     base: values,
   });
-  run.result.counts.toGoogle.created += 1;
+  run.report.counts.toGoogle.created += 1;
 }
 
 /**
@@ -179,7 +200,7 @@ export async function removeFromCalendar(run: ActivityRun, link: ActivityLink): 
   if (link.origin === 'crm' && link.organizer) {
     await run.calendar.delete(link.eventId);
     await run.state.deleteLink(link.activityId);
-    run.result.counts.toGoogle.removed += 1;
+    run.report.counts.toGoogle.removed += 1;
     return;
   }
   await run.state.saveLink({ ...link, unlinked: true });
@@ -201,7 +222,7 @@ async function cancelEvent(run: ActivityRun, link: ActivityLink, activity: Activ
       etag = (await run.calendar.patch(link.eventId, { status: 'cancelled' }, null)).etag ?? null;
   }
   await run.state.saveLink({ ...link, cancelled: true, etag, crmVersion: activity.version });
-  run.result.counts.toGoogle.removed += 1;
+  run.report.counts.toGoogle.removed += 1;
 }
 
 /**
@@ -219,7 +240,7 @@ async function restoreEvent(run: ActivityRun, link: ActivityLink, activity: Acti
   if (event.status === 'cancelled')
     event = await run.calendar.patch(link.eventId, { status: 'confirmed' }, event.etag ?? null);
   await run.state.saveLink(live);
-  await syncLinkedPairCountedAs(run, live, { activity, event }, (counts) => {
+  await syncLinkedPairCountedAs(run, live, { activity, event, crmEdits: 'push' }, (counts) => {
     counts.toGoogle.updated += 1;
   });
 }
@@ -235,7 +256,7 @@ async function relink(run: ActivityRun, link: ActivityLink, activity: Activity):
   const event = await run.calendar.get(link.eventId);
   if (!event || event.status === 'cancelled') return cancelLinked(run, linked);
   await run.state.saveLink(linked);
-  await syncLinkedPairCountedAs(run, linked, { activity, event }, (counts) => {
+  await syncLinkedPairCountedAs(run, linked, { activity, event, crmEdits: 'push' }, (counts) => {
     counts.toCrm.linked += 1;
   });
 }

@@ -13,15 +13,16 @@ import {
 import { type MatchCandidate, planUnlinkedPerson } from '../../../core/sync/contacts/plan.js';
 import { type Contact, emailKeys, parseNewContact } from '../../../domain/crm/contact.js';
 import { AppError } from '../../../errors.js';
+import { faultScope } from '../runs/faults.js';
 import { readContact, taggedContacts } from './crmReads.js';
+import { flushWrites } from './flush.js';
 import { reconcile } from './pairs.js';
-import { isItemError } from './report.js';
 import type { ContactRun } from './run.js';
 
 /**
  * Google → CRM (SPEC §3.4.2–5): reads the contacts changed since the stored sync token (all of them
  * on the first run or when the token expired), a page at a time, and brings each into the CRM. The
- * new sync token is stored only after the last page's work is done, so a run that stops half way
+ * new sync token is stored only after the last page's work is done (and none of it failed), so a run that stops half way
  * reads the same changes again; that is harmless, because every step looks at the links first.
  */
 export async function syncFromGoogle(run: ContactRun, syncToken: string | undefined): Promise<void> {
@@ -45,13 +46,15 @@ export async function syncFromGoogle(run: ContactRun, syncToken: string | undefi
     }
     if (fullListing) waiting ??= await waitingContacts(run);
     await syncPage(run, page.people, fullListing, waiting);
-    await run.writes.flush();
+    await flushWrites(run);
     await run.hooks.afterGooglePage?.();
     if (page.nextPageToken) {
       position = { ...position, pageToken: page.nextPageToken };
       continue;
     }
-    if (page.nextSyncToken) await run.state.saveCursor({ syncToken: page.nextSyncToken });
+    // A contact that failed is listed again by the next run: the token must not pass it.
+    if (page.nextSyncToken && !run.report.holdsCursor)
+      await run.state.saveCursor({ syncToken: page.nextSyncToken });
     return;
   }
 }
@@ -71,8 +74,8 @@ async function syncPage(
       if (link) await syncLinked(run, link, person);
       else if (!isDeleted(person)) await syncUnlinked(run, person, fullListing, waiting);
     } catch (error) {
-      if (!isItemError(error)) throw error;
-      run.report.failed(links.get(resourceName)?.crmId ?? resourceName, error);
+      if (faultScope(error) !== 'item') throw error;
+      run.report.itemFailed(links.get(resourceName)?.crmId ?? resourceName, error);
     }
   }
 }

@@ -3,9 +3,10 @@ import type { GoogleContactIndex } from '../../../adapters/firestore/googleConta
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.js';
 import { type GoogleMatchKeys, matchKeysOf } from '../../../core/sync/contacts/googleMatch.js';
-import type { Person, PersonUpdate } from '../../../core/sync/contacts/personValues.js';
+import type { Person } from '../../../core/sync/contacts/personValues.js';
+import type { PersonUpdate } from '../../../core/sync/contacts/personWrites.js';
+import type { KindReport } from '../runs/kindReport.js';
 import type { SyncGroup } from './group.js';
-import type { ContactRunReport } from './report.js';
 
 /**
  * The Google and sync-state writes of one slice of work (a page of Google contacts, a batch of CRM
@@ -26,14 +27,20 @@ export interface GoogleUpdate {
   changesData: boolean;
   /** The link to save once Google has the update (`person` = the contact as Google answered). */
   linkAfter: (person: Person) => ContactLink;
-  /** Plans the pair again with the contact as Google has it now (after a stale etag). */
-  replan: (fresh: Person) => Promise<void>;
+  /** The stored link the update was planned from (the base to plan again from, when Google refuses it). */
+  link?: ContactLink;
+}
+
+/** An update Google refused because the contact changed since it was read (412 / failedPrecondition). */
+export interface StaleUpdate {
+  crmId: string;
+  link?: ContactLink;
+  /** The contact as Google has it now. */
+  fresh: Person;
+  error: GoogleApiFailure;
 }
 
 const MY_CONTACTS = 'contactGroups/myContacts';
-
-/** How often one contact's update may meet a stale etag before it is reported (and retried next run). */
-const MAX_ATTEMPTS = 2;
 
 export class PendingWrites {
   private updates: GoogleUpdate[] = [];
@@ -42,7 +49,7 @@ export class PendingWrites {
   private saves = new Map<string, ContactLink>();
   private deletes = new Set<string>();
   private indexed = new Map<string, GoogleMatchKeys | undefined>();
-  private readonly attempts = new Map<string, number>();
+  private stale: StaleUpdate[] = [];
   /** CRM contacts whose Google update failed: the cursor must not forget them. */
   readonly failedCrmIds = new Set<string>();
 
@@ -50,7 +57,7 @@ export class PendingWrites {
     private readonly people: PeopleApi,
     private readonly state: ContactSyncState,
     private readonly group: SyncGroup,
-    private readonly report: ContactRunReport,
+    private readonly report: KindReport,
     private readonly index: GoogleContactIndex,
   ) {}
 
@@ -95,25 +102,30 @@ export class PendingWrites {
     return this.saves.has(crmId);
   }
 
-  async flush(): Promise<void> {
-    // Re-planning after a stale etag may queue more work: go on until nothing is left.
-    while (this.updates.length > 0 || this.adds.size > 0 || this.removes.size > 0) {
-      // Updates before group changes: a membership change gives the contact a new etag, which would
-      // make the update that links it (read before) fail as stale and cost a re-read.
-      const updates = this.updates;
-      this.updates = [];
-      for (const chunk of byFieldsInChunks(updates)) await this.applyUpdates(chunk);
-      await this.flushMembers();
-    }
+  /**
+   * Carries out what was queued. Updates Google refused as stale are not planned again here (the
+   * executor never calls back into the planner): they are returned, with the contact as Google has
+   * it now, for the caller to plan again (contacts/replan.ts); their links are left as they were.
+   */
+  async flush(): Promise<StaleUpdate[]> {
+    // Updates before group changes: a membership change gives the contact a new etag, which would
+    // make the update that links it (read before) fail as stale and cost a re-read.
+    const updates = this.updates;
+    this.updates = [];
+    for (const chunk of byFieldsInChunks(updates)) await this.applyUpdates(chunk);
+    await this.flushMembers();
     const saves = [...this.saves.values()];
     const deletes = [...this.deletes];
     const indexed = this.indexed;
+    const stale = this.stale;
     this.saves.clear();
     this.deletes.clear();
     this.indexed = new Map();
+    this.stale = [];
     await this.state.saveLinks(saves);
     await this.state.deleteLinks(deletes);
     await this.index.apply(indexed);
+    return stale;
   }
 
   private async flushMembers(): Promise<void> {
@@ -149,7 +161,7 @@ export class PendingWrites {
       for (const u of chunk) {
         const person = done.get(u.resourceName);
         if (person) this.succeeded(u, person);
-        else this.report.failed(u.crmId, new Error('Google did not return the updated contact.'));
+        else this.report.itemFailed(u.crmId, new Error('Google did not return the updated contact.'));
       }
     } catch (error) {
       if (!isItemFailure(error)) throw error;
@@ -166,15 +178,18 @@ export class PendingWrites {
       );
     } catch (error) {
       if (!isItemFailure(error)) throw error;
-      const attempt = (this.attempts.get(u.crmId) ?? 0) + 1;
-      this.attempts.set(u.crmId, attempt);
-      if (error.kind === 'precondition_failed' && attempt < MAX_ATTEMPTS) {
-        // Changed in Google since we read it (Google's sync results may lag behind): merge again.
-        await u.replan(await this.people.get(u.resourceName));
+      if (error.kind === 'precondition_failed') {
+        // Changed in Google since we read it (Google's sync results may lag behind): plan it again.
+        this.stale.push({
+          crmId: u.crmId,
+          link: u.link,
+          fresh: await this.people.get(u.resourceName),
+          error,
+        });
         return;
       }
-      this.report.failed(u.crmId, error);
-      if (error.kind !== 'invalid') this.failedCrmIds.add(u.crmId);
+      this.report.itemFailed(u.crmId, error);
+      this.failedCrmIds.add(u.crmId);
     }
   }
 

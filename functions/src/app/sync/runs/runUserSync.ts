@@ -3,7 +3,14 @@ import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
 import { readSyncSettings, recordKindCompleted } from '../../../adapters/firestore/syncSettings.js';
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type { SyncRequest } from '../../../domain/sync/messages.js';
-import { SYNC_KINDS, type SyncKind, type SyncRun, type SyncSettings } from '../../../domain/sync/model.js';
+import {
+  emptyCounts,
+  type KindCounts,
+  SYNC_KINDS,
+  type SyncKind,
+  type SyncRun,
+  type SyncSettings,
+} from '../../../domain/sync/model.js';
 import { log } from '../../../logging.js';
 import { forgetAccessToken, getAccessToken } from '../../accounts/accessTokens.js';
 import { type Claim, claimRun } from './claimRun.js';
@@ -179,6 +186,7 @@ async function attemptKind(
     if (forceRefresh) forgetAccessToken(uid);
     return (await getAccessToken(uid, deps.now)).accessToken;
   };
+  const counts = emptyCounts(kind);
   try {
     // Fails fast when Google no longer accepts the account, before the kind reads anything.
     await accessToken();
@@ -188,6 +196,7 @@ async function attemptKind(
       account,
       accessToken,
       now: deps.now,
+      counts,
     });
     await recordKindCompleted(uid, kind, new Date(deps.now()));
     return {
@@ -205,8 +214,15 @@ async function attemptKind(
     const fields = { uid, runId: run.id, kind, code: failure.code, error };
     if (failure.code === 'internal') log.error('sync kind failed', fields);
     else log.warn('sync kind failed', fields);
-    return { outcome: { kind, result: 'failed', error: failure }, run: withKindError(run, kind, failure) };
+    // What the kind did before it failed stays on record (issue #16); a kind that did nothing shows none.
+    const done = didAnything(counts) ? { ...run, counts: { ...run.counts, [kind]: counts } } : run;
+    return { outcome: { kind, result: 'failed', error: failure }, run: withKindError(done, kind, failure) };
   }
+}
+
+function didAnything(counts: KindCounts): boolean {
+  const numbers = [...Object.values(counts.toGoogle), ...Object.values(counts.toCrm), counts.unchanged];
+  return numbers.some((value) => (value ?? 0) > 0);
 }
 
 /** The run with a kind-level entry in `errors` (always kept, however many item errors came before). */

@@ -1,11 +1,13 @@
 import type { Activity, Participant } from '../../../domain/crm/activity.js';
 import { type FieldConflict, sameValue, threeWayMerge } from '../merge.js';
+import { UnreadableRecordError } from '../unreadable.js';
 import {
   activityPatch,
+  activityTime,
   activityValues,
   type CalendarEvent,
-  type EventTime,
   eventPatch,
+  eventTime,
   eventValues,
   participantsFor,
   SYNC_FIELDS,
@@ -58,13 +60,13 @@ export type EventDecision =
   /** Our own write coming back, or nothing this sync maps changed. */
   | { kind: 'unchanged' }
   /** Cancelled or deleted in Google: the linked activity becomes `canceled` (§3.5.5). */
-  | { kind: 'cancel' }
+  | { kind: 'cancel'; link: ActivityLink }
   /** Cancelled and unknown: it may be a whole recurring series whose occurrences are linked. */
   | { kind: 'cancelSeries'; seriesId: string }
   /** Restored in Google after both sides were cancelled: the activity is planned again, then merged. */
-  | { kind: 'uncancel' }
+  | { kind: 'uncancel'; link: ActivityLink }
   | { kind: 'import' }
-  | { kind: 'merge' };
+  | { kind: 'merge'; link: ActivityLink };
 
 export interface SyncWindow {
   /** syncSince, epoch ms (00:00 UTC). */
@@ -73,23 +75,26 @@ export interface SyncWindow {
   until: number;
 }
 
-export function decideEvent(event: CalendarEvent, link: ActivityLink | undefined, window: SyncWindow) {
-  const decision = ((): EventDecision => {
-    if (link?.unlinked) return { kind: 'skip', reason: 'unlinked' };
-    if (link?.cancelled) return event.status === 'cancelled' ? { kind: 'unchanged' } : { kind: 'uncancel' };
-    if (event.status === 'cancelled') {
-      if (link) return { kind: 'cancel' };
-      return { kind: 'cancelSeries', seriesId: event.id as string };
-    }
-    if (link) return event.etag && event.etag === link.etag ? { kind: 'unchanged' } : { kind: 'merge' };
-    const time = eventValues(event).time as EventTime | undefined;
-    if (!time || startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
-    if (event.recurringEventId && startInstant(time) >= window.until) {
-      return { kind: 'skip', reason: 'beyond_window' };
-    }
-    return { kind: 'import' };
-  })();
-  return decision;
+export function decideEvent(
+  event: CalendarEvent,
+  link: ActivityLink | undefined,
+  window: SyncWindow,
+): EventDecision {
+  if (link?.unlinked) return { kind: 'skip', reason: 'unlinked' };
+  if (link?.cancelled)
+    return event.status === 'cancelled' ? { kind: 'unchanged' } : { kind: 'uncancel', link };
+  if (event.status === 'cancelled') {
+    if (link) return { kind: 'cancel', link };
+    return { kind: 'cancelSeries', seriesId: String(event.id) };
+  }
+  if (link) return event.etag && event.etag === link.etag ? { kind: 'unchanged' } : { kind: 'merge', link };
+  const time = eventTime(event);
+  if (!time) throw new UnreadableRecordError('The event has neither a start nor an end');
+  if (startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
+  if (event.recurringEventId && startInstant(time) >= window.until) {
+    return { kind: 'skip', reason: 'beyond_window' };
+  }
+  return { kind: 'import' };
 }
 
 /** Who organizes an activity that is not linked yet, as seen by the user whose sync runs. */
@@ -108,26 +113,26 @@ export type ActivityDecision =
   | { kind: 'skip' }
   | { kind: 'unchanged' }
   /** Left the calendar (deleted, or showInCalendar cleared) and we created the event: delete it. */
-  | { kind: 'deleteEvent' }
+  | { kind: 'deleteEvent'; link: ActivityLink }
   /** Left the calendar and the event came from Google: only cut the link (§3.5.5). */
-  | { kind: 'unlink' }
+  | { kind: 'unlink'; link: ActivityLink }
   /** Linked, changed in the CRM, and this calendar holds the organizer's copy: merge and push. */
-  | { kind: 'merge' }
+  | { kind: 'merge'; link: ActivityLink; activity: Activity }
   /** Not linked and organized by this user: insert the event. */
-  | { kind: 'export' }
+  | { kind: 'export'; activity: Activity }
   /** Not linked, the organizer has no sync: this participant becomes the organizer, then exports. */
-  | { kind: 'takeOver' }
+  | { kind: 'takeOver'; activity: Activity }
   /**
    * Canceled in the CRM on the organizer's copy: the event this sync created is deleted (as Google's
    * own UI does for the organizer: attendees see it cancelled); one that came from Google is set
    * `cancelled` with a patch (§3.5.5 deletes only what we created; the organizer's copy of a
    * cancelled event keeps its details and can be restored).
    */
-  | { kind: 'cancelEvent' }
+  | { kind: 'cancelEvent'; link: ActivityLink; activity: Activity }
   /** Back from `canceled` in the CRM: the cancelled event is confirmed again, then merged. */
-  | { kind: 'restoreEvent' }
+  | { kind: 'restoreEvent'; link: ActivityLink; activity: Activity }
   /** showInCalendar set again on an activity whose event was only unlinked: link that event again. */
-  | { kind: 'relink' };
+  | { kind: 'relink'; link: ActivityLink; activity: Activity };
 
 export function decideActivity(input: {
   activity: Activity | undefined;
@@ -137,23 +142,23 @@ export function decideActivity(input: {
 }): ActivityDecision {
   const { activity, link } = input;
   const inCalendar = activity?.showInCalendar === true;
-  if (link?.unlinked) return inCalendar ? { kind: 'relink' } : { kind: 'skip' };
+  if (link?.unlinked) return inCalendar ? { kind: 'relink', link, activity } : { kind: 'skip' };
   if (link) {
-    if (!inCalendar) return link.origin === 'crm' ? { kind: 'deleteEvent' } : { kind: 'unlink' };
+    if (!inCalendar) return link.origin === 'crm' ? { kind: 'deleteEvent', link } : { kind: 'unlink', link };
     // A participant's copy cannot carry CRM edits nor status (§3.5.3); Google's changes still come in.
     if (!link.organizer) return { kind: 'unchanged' };
     const canceled = activity.status === 'canceled';
     if (canceled !== (link.cancelled === true))
-      return canceled ? { kind: 'cancelEvent' } : { kind: 'restoreEvent' };
+      return canceled ? { kind: 'cancelEvent', link, activity } : { kind: 'restoreEvent', link, activity };
     // Edits of a canceled meeting wait for it to be restored (then they merge against the base).
     if (canceled || activity.version === link.crmVersion) return { kind: 'unchanged' };
-    return { kind: 'merge' };
+    return { kind: 'merge', link, activity };
   }
   // A canceled meeting is not put into a calendar (nor back into it by an edit after Google cancelled it).
   if (!inCalendar || activity.status === 'canceled') return { kind: 'skip' };
-  if (startInstant(activityValues(activity).time as EventTime) < input.since) return { kind: 'skip' };
-  if (input.role === 'me') return { kind: 'export' };
-  if (input.role === 'otherWithMe') return { kind: 'takeOver' };
+  if (startInstant(activityTime(activity)) < input.since) return { kind: 'skip' };
+  if (input.role === 'me') return { kind: 'export', activity };
+  if (input.role === 'otherWithMe') return { kind: 'takeOver', activity };
   return { kind: 'skip' };
 }
 
@@ -165,7 +170,12 @@ export interface LinkedPlan {
   conflicts: FieldConflict<SyncField>[];
   /** The base to store once both writes are done. */
   nextBase: SyncValues;
+  /** CRM changes were held back (`crmEdits: 'hold'`): keep the link's CRM version, so they are seen again. */
+  holdsCrmVersion: boolean;
 }
+
+/** What becomes of the CRM side's changes of an organizer's pair (see planLinked). */
+export type CrmEdits = 'push' | 'absorb' | 'hold';
 
 const sameParticipants = (a: Participant[], b: Participant[]) =>
   sameValue(
@@ -175,10 +185,19 @@ const sameParticipants = (a: Participant[], b: Participant[]) =>
 
 /**
  * The three-way merge of one linked pair (§3.4.4 via §3.5.4): fields changed on one side go to the
- * other; a same-field conflict goes to the later change (tie → CRM) and is reported. Only the
- * organizer's copy takes CRM changes (§3.5.3); on a participant's copy Google's value is what both
- * sides agreed on for the fields the CRM could not push, so they are not retried every run.
- * Attendee responses are Google's: they refresh the CRM participants whenever they differ.
+ * other; a same-field conflict goes to the later change (tie → CRM) and is reported. Attendee
+ * responses are Google's: they refresh the CRM participants whenever they differ.
+ *
+ * Only the organizer's own CRM edits reach the organizer's event (§3.5.3), by `crmEdits`:
+ * - `push`: the organizer's calendar, and the CRM change is the organizer's own edit.
+ * - `absorb`: the organizer's calendar, and the CRM change is someone else's (a participant, an
+ *   admin): it is not pushed; the organizer's event is what the meeting is, so the CRM takes its
+ *   values back, and each overruled edit is reported as a conflict Google won.
+ * - `hold`: the organizer's calendar, but who changed the CRM side is not known here (a merge started
+ *   by a Google change): CRM-only changes are neither pushed nor taken as agreed; the base and the
+ *   CRM version stay as they were (`holdsCrmVersion`), so the CRM pass decides them by their author.
+ * A participant's copy never pushes; Google's value is what both sides agreed on for the fields the
+ * CRM could not push, so they are not retried every run.
  */
 export function planLinked(input: {
   link: ActivityLink;
@@ -186,6 +205,7 @@ export function planLinked(input: {
   event: CalendarEvent;
   /** CRM contact ids by lower-cased email, for attendees the activity does not list yet. */
   contactIds: Map<string, string>;
+  crmEdits: CrmEdits;
 }): LinkedPlan {
   const { link, activity, event } = input;
   const google = eventValues(event);
@@ -197,27 +217,48 @@ export function planLinked(input: {
     crmChangedAt: Date.parse(activity.modifiedAt),
     googleChangedAt: event.updated ? Date.parse(event.updated) : 0,
   });
-  const pushable = link.organizer ? merge.googleUpdates : [];
-  const nextBase: SyncValues = { ...merge.merged };
+  const crm = activityValues(activity);
+  const pushes = link.organizer && input.crmEdits === 'push';
+  const held = link.organizer && input.crmEdits === 'hold' ? merge.googleUpdates : [];
+  // Someone else's edit on the organizer's pair: the organizer's event is what the meeting is.
+  const overruled = link.organizer && input.crmEdits === 'absorb' ? merge.googleUpdates : [];
+  const merged: SyncValues = { ...merge.merged };
+  for (const field of overruled) merged[field] = google[field];
+  const nextBase: SyncValues = { ...merged };
   for (const field of merge.googleUpdates) {
-    if (!pushable.includes(field)) nextBase[field] = google[field];
+    if (!link.organizer) nextBase[field] = google[field];
+    else if (held.includes(field)) nextBase[field] = link.base?.[field];
   }
-  const crmPatch = activityPatch(
-    merge.merged,
-    merge.crmUpdates.filter((f) => f !== 'attendees'),
-  );
-  const participants = participantsFor((merge.merged.attendees as string[] | undefined) ?? [], {
+  const crmUpdates = SYNC_FIELDS.filter((f) => f !== 'attendees' && !sameValue(merged[f], crm[f]));
+  const crmPatch = activityPatch(merged, crmUpdates);
+  const participants = participantsFor((merged.attendees as string[] | undefined) ?? [], {
     crm: activity.participants,
     google: event.attendees ?? [],
     contactIds: input.contactIds,
   });
   if (!sameParticipants(participants, activity.participants)) crmPatch.participants = participants;
-  const googlePatch = eventPatch(merge.merged, pushable, event);
+  const googlePatch = eventPatch(merged, pushes ? merge.googleUpdates : [], event);
+  const overrulings = overruled
+    .filter((field) => !merge.conflicts.some((c) => c.field === field))
+    .map((field) => ({
+      field,
+      crmValue: crm[field] ?? null,
+      googleValue: google[field] ?? null,
+      winner: 'google' as const,
+    }));
   return {
     ...(Object.keys(crmPatch).length ? { crmPatch } : {}),
     ...(Object.keys(googlePatch).length ? { googlePatch } : {}),
-    conflicts: link.organizer ? merge.conflicts : merge.conflicts.filter((c) => c.winner === 'google'),
+    conflicts: [
+      ...(pushes
+        ? merge.conflicts
+        : merge.conflicts
+            .filter((c) => c.winner === 'google' || overruled.includes(c.field))
+            .map((c) => ({ ...c, winner: 'google' as const }))),
+      ...overrulings,
+    ],
     nextBase,
+    holdsCrmVersion: held.length > 0,
   };
 }
 
@@ -244,7 +285,7 @@ export function decideUnlisted(
 ): UnlistedDecision {
   if (!event || event.status === 'cancelled') return 'cancel';
   if (!listing.empty) return 'keep';
-  const time = eventValues(event).time as EventTime | undefined;
+  const time = eventTime(event);
   if (!time) return 'keep';
   const start = startInstant(time);
   // A full listing covers what ends after syncSince (timeMin bounds the end).
