@@ -14,6 +14,7 @@ import { type CallbackRequest, checkState, discard, type LinkErrorCode } from '.
 import { isDomainAllowed } from '../linking/domains.js';
 import { parseScopeString } from '../linking/scopes.js';
 import { activeApp } from '../settings/googleSettings.js';
+import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { type MailApp, resolveMailApp } from './providers.js';
 import { MAIL_SCOPE } from './startMailboxLinking.js';
 
@@ -144,6 +145,7 @@ export async function completeMailboxLinking({
         log.warn("could not revoke the replaced mailbox's token", { uid, mailboxId: id, error }),
       );
   }
+  await refreshSyncSchedule(uid);
   log.info('mailbox linked', { uid, mailboxId: id, relinked: saved.replaced !== undefined });
   return { ok: true, mailboxId: id };
 }

@@ -109,8 +109,9 @@ async function applyActivity(
     case 'takeOver':
       return exportActivity(run, await takeOver(run, decision.activity));
     case 'cancelEvent':
-      return cancelEvent(run, decision.link, decision.activity);
     case 'restoreEvent':
+      if (crmEdits === 'absorb') return overruleStatus(run, decision.link, decision.activity);
+      if (decision.kind === 'cancelEvent') return cancelEvent(run, decision.link, decision.activity);
       return restoreEvent(run, decision.link, decision.activity);
     case 'relink':
       return relink(run, decision.link, decision.activity);
@@ -126,6 +127,26 @@ async function organizerRole(run: ActivityRun, activity: Activity): Promise<Orga
     (p) => p.contactId === run.me.contactId || run.me.emails.has(p.email.toLowerCase()),
   );
   return takesPart ? 'otherWithMe' : 'otherWithoutMe';
+}
+
+/**
+ * Someone other than the organizer canceled the meeting in the CRM, or planned a canceled one
+ * again (§3.5.3: only the organizer's changes reach the organizer's event): the event is what the
+ * meeting is, so the activity takes its status back (`planned` for a live event: Google knows no
+ * other) and the overruled change is reported as a conflict Google won.
+ */
+async function overruleStatus(run: ActivityRun, link: ActivityLink, activity: Activity): Promise<void> {
+  const status = link.cancelled ? 'canceled' : 'planned';
+  const { record } = await run.crm.updateActivity(
+    activity.id,
+    { status },
+    { actor: run.actor, ifMatch: activity.version },
+  );
+  await run.state.saveLink({ ...link, crmVersion: record.version });
+  run.report.conflict(activity.id, [
+    { field: 'status', crmValue: activity.status, googleValue: status, winner: 'google' },
+  ]);
+  run.report.counts.toCrm.updated += 1;
 }
 
 /**
