@@ -18,6 +18,7 @@ import {
   Browser,
   CLIENT_ID,
   CLIENT_SECRET,
+  control,
   followCallback,
   followGoogle,
   resetToConfiguredApp,
@@ -63,7 +64,7 @@ async function prepare(
   caller: TestUser | undefined,
 ): Promise<Record<string, string>> {
   const needs = new Set(example.requires ?? []);
-  if (needs.has('syncRun')) needs.add('linkedAccount');
+  if (needs.has('syncRun') || needs.has('watchedCalendar')) needs.add('linkedAccount');
   if (needs.has('linkedMailbox')) needs.add('mailApp');
   if (needs.has('linkedAccount') || needs.has('mailApp')) needs.add('googleApp');
   if (needs.has('googleApp')) await resetToConfiguredApp(world.stack, world.admin);
@@ -105,6 +106,15 @@ async function prepare(
   if (needs.has('linkedAccount')) {
     await linkGoogleAccount(world.stack, owner);
     ids[EXAMPLE_IDS.account] = (await api(owner, 'GET', '/me/accounts')).json.items[0].id;
+  }
+  if (needs.has('watchedCalendar')) {
+    // Linking opened a watch channel on the primary calendar; the emulator knows its token.
+    const channels = await control(world.stack).pushChannels();
+    const channel = channels.find((c) => c.calendarEmail === owner.email && !c.stopped);
+    assert.ok(channel?.token, 'linking opened a watch channel with a token');
+    ids[EXAMPLE_IDS.channel] = channel.id;
+    ids[EXAMPLE_IDS.channelToken] = channel.token;
+    ids[EXAMPLE_IDS.calendarResource] = channel.resourceId;
   }
   if (needs.has('mailApp')) await configureGmailProvider(world.admin);
   if (needs.has('linkedMailbox')) ids[EXAMPLE_IDS.mailbox] = await linkMailbox(owner);
@@ -186,7 +196,7 @@ async function send(
     headers: {
       ...(caller ? { authorization: `Bearer ${caller.idToken}` } : {}),
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...example.headers,
+      ...substitute(example.headers, ids),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });

@@ -1,5 +1,6 @@
 import { receiveNotification } from '../app/calendarPush/receiveNotification.js';
 import type { HttpFunctionSpec, RequestContext } from '../http/handler.js';
+import { EXAMPLE_IDS } from '../http/routeDoc.js';
 import type { Route } from '../http/router.js';
 
 /**
@@ -36,6 +37,20 @@ export const calendarWebhookRoutes: Route<RequestContext>[] = [
       ],
       errors: ['not_found'],
       examples: [
+        {
+          name: 'change',
+          summary:
+            'The watched calendar changed: the activities run is queued (or not, when auto-sync is off)',
+          headers: {
+            'X-Goog-Channel-ID': EXAMPLE_IDS.channel,
+            'X-Goog-Channel-Token': EXAMPLE_IDS.channelToken,
+            'X-Goog-Resource-State': 'exists',
+            'X-Goog-Resource-ID': EXAMPLE_IDS.calendarResource,
+            'X-Goog-Message-Number': '2',
+          },
+          status: 200,
+          requires: ['watchedCalendar'],
+        },
         {
           name: 'unknownChannel',
           summary: 'A notification for a channel the product never opened (or a wrong token): nothing runs',
