@@ -13,7 +13,7 @@ import { FUNCTIONS, SECRET_NAMES } from '../../infra/deployment.js';
 const parameters = {
   projectId: 'acme-crm',
   region: 'europe-west1',
-  publicBaseUrl: 'https://europe-west1-acme-crm.cloudfunctions.net',
+  publicBaseUrl: 'https://acme-crm.web.app',
   allowedDomains: 'acme.com,acme.de',
 };
 const commands = deploymentCommands(parameters).map((command) => command.join(' '));
