@@ -30,9 +30,9 @@ export const responseTexts: string[] = [];
 export async function call(
   method: string,
   path: string,
-  { user, body }: { user?: TestUser; body?: unknown } = {},
+  { user, body, headers }: { user?: TestUser; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<CallResult> {
-  const reply = await callApi<unknown>(method, path, { token: user?.idToken, body });
+  const reply = await callApi<unknown>(method, path, { token: user?.idToken, body, headers });
   const text = reply.json === undefined ? '' : JSON.stringify(reply.json);
   responseTexts.push(text);
   return { ...reply, text };
@@ -141,7 +141,8 @@ export function browserOf(user: TestUser): Browser {
 
 /** `POST /api/me/accounts/google` as `user` in `browser` (which keeps the binding cookie): the URL. */
 export async function askToLink(user: TestUser, browser: Browser = browserOf(user)): Promise<URL> {
-  const started = await call('POST', '/api/me/accounts/google', { user });
+  // The browser sends what it holds, as a real one would: its binding is kept across attempts.
+  const started = await call('POST', '/api/me/accounts/google', { user, headers: browser.headers() });
   assert.equal(started.status, 200, started.text);
   browser.keep(started.headers);
   return new URL((started.json as { authorizationUrl: string }).authorizationUrl);

@@ -74,7 +74,6 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
       }),
     },
     handle: async ({ query, req }) => {
-      const { releaseBrowser } = await import('../app/linking/browserBinding.js');
       const { peekState } = await import('../core/crypto/oauthState.js');
       const purpose = peekState(query.get('state') ?? '')?.p === 'mailbox' ? 'mailbox' : 'google';
       let outcome: Parameters<typeof appRedirect>[0];
@@ -89,11 +88,9 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
         status: 302,
         redirect: appRedirect(outcome, purpose === 'mailbox' ? 'mailbox' : 'link'),
         // The URL held a code and a state: keep them out of caches and referrers.
-        // The browser binding is single use, like the state it went with: clear it whatever happened.
         headers: {
           'cache-control': 'no-store',
           'referrer-policy': 'no-referrer',
-          'set-cookie': releaseBrowser(),
         },
       };
     },

@@ -9,8 +9,9 @@ import { STATE_LIFETIME_MS } from '../../core/crypto/oauthState.js';
  * user-agent's authenticated state" (https://datatracker.ietf.org/doc/html/rfc6749#section-10.12).
  *
  * The answer that hands out the URL sets a random value in a cookie; only its hash is stored with
- * the state's nonce, and the callback checks the cookie the browser sends back against it, then
- * clears it (single use, like the state).
+ * the state's nonce, and the callback checks the cookie the browser sends back against it. A browser
+ * keeps its value across attempts (each refreshes its lifetime), so two tabs linking at once both
+ * come back bound; the value alone is worth nothing, because each state is single use.
  * The cookie is named `__session` because Firebase Hosting, which serves the console and rewrites
  * `/api` and `/oauthCallback` to the functions on the same origin, strips every other cookie from
  * the requests it forwards (https://firebase.google.com/docs/hosting/manage-cache#using_cookies).
@@ -18,8 +19,6 @@ import { STATE_LIFETIME_MS } from '../../core/crypto/oauthState.js';
  * Secure, Path=/ and no Domain; HttpOnly keeps it from scripts; SameSite=Lax still sends it on the
  * top-level GET navigation that Google's redirect is
  * (https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Set-Cookie#cookie_prefixes).
- * One cookie per browser means the latest attempt wins: a second link started in another tab
- * before the first came back supersedes it, and the first answers `state_invalid` (try again).
  * Chromium counts http://127.0.0.1 and localhost as secure contexts, so the local stack works too.
  */
 
@@ -40,17 +39,17 @@ const hashOf = (value: string) => createHash('sha256').update(value, 'utf8').dig
 /** The one cookie name that Firebase Hosting forwards to the functions (see above). */
 const COOKIE = '__session';
 
-export function bindBrowser(): BrowserBinding {
-  const value = randomBytes(32).toString('base64url');
+/** 32 random bytes in base64url: what `bindBrowser` puts in the cookie. */
+const VALUE = /^[\w-]{43}$/;
+
+/** Binds a new attempt to the browser whose request carried `cookieHeader`, keeping its value if it has one. */
+export function bindBrowser(cookieHeader: string | undefined): BrowserBinding {
+  const held = readCookie(cookieHeader, COOKIE);
+  const value = held && VALUE.test(held) ? held : randomBytes(32).toString('base64url');
   return {
     hash: hashOf(value),
     setCookie: `${COOKIE}=${value}; Max-Age=${STATE_LIFETIME_MS / 1000}; ${ATTRIBUTES}`,
   };
-}
-
-/** The `Set-Cookie` header value that removes the binding once its callback came back, whatever its outcome. */
-export function releaseBrowser(): string {
-  return `${COOKIE}=; Max-Age=0; ${ATTRIBUTES}`;
 }
 
 /** Whether the request's `Cookie` header carries the binding whose hash was stored with the nonce. */

@@ -19,12 +19,15 @@ import { REQUESTED_SCOPES } from './scopes.js';
  * signed single-use `state` bound to them and a PKCE S256 challenge, and the cookie that binds the
  * flow to this browser (the route sets it; it is not part of the body).
  */
-export async function startLinking(caller: Caller): Promise<{ authorizationUrl: string; setCookie: string }> {
+export async function startLinking(
+  caller: Caller,
+  cookieHeader: string | undefined,
+): Promise<{ authorizationUrl: string; setCookie: string }> {
   const app = await resolveOAuthApp();
   const key = await currentKey();
   const now = linkingClock.now();
   const nonce = newNonce();
-  const browser = bindBrowser();
+  const browser = bindBrowser(cookieHeader);
   await saveNonce(nonce, {
     uid: caller.uid,
     email: caller.email,

@@ -39,6 +39,7 @@ export const MailboxLinkSchema = z.strictObject({
 export async function startMailboxLinking(
   caller: Caller,
   body: unknown,
+  cookieHeader: string | undefined,
 ): Promise<{ authorizationUrl: string; setCookie: string }> {
   if (!isPlainObject(body))
     throw invalid({ body: 'must be a JSON object such as {"providerId": "gmail", "email": "…"}' });
@@ -49,7 +50,7 @@ export async function startMailboxLinking(
   const key = await currentKey();
   const now = linkingClock.now();
   const nonce = newNonce();
-  const browser = bindBrowser();
+  const browser = bindBrowser(cookieHeader);
   await saveNonce(nonce, {
     uid: caller.uid,
     email: caller.email,

@@ -83,8 +83,8 @@ export const accountRoutes: Route<UserContext>[] = [
       ],
       schemas: async () => ({ responses: { 200: (await shapes()).authorizationUrl } }),
     },
-    handle: async ({ caller }) => {
-      const { authorizationUrl, setCookie } = await (await linking()).startLinking(caller);
+    handle: async ({ caller, req }) => {
+      const { authorizationUrl, setCookie } = await (await linking()).startLinking(caller, req.get('cookie'));
       // The URL is per user and per attempt: no cache may keep it, nor the cookie that goes with it.
       return {
         status: 200,

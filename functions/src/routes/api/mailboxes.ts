@@ -71,8 +71,12 @@ export const mailboxRoutes: Route<UserContext>[] = [
         responses: { 200: (await shapes()).authorizationUrl },
       }),
     },
-    handle: async ({ caller, body }) => {
-      const { authorizationUrl, setCookie } = await (await linking()).startMailboxLinking(caller, body);
+    handle: async ({ caller, body, req }) => {
+      const { authorizationUrl, setCookie } = await (await linking()).startMailboxLinking(
+        caller,
+        body,
+        req.get('cookie'),
+      );
       return {
         status: 200,
         body: { authorizationUrl },
