@@ -5,10 +5,10 @@ import { USER_SYNC_STATE_COLLECTIONS } from '../../functions/src/adapters/firest
 import { publishSyncRequests } from '../../functions/src/adapters/pubsub/publisher.js';
 import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
 import { SETTINGS_DOC } from '../../functions/src/app/settings/googleSettings.js';
-import type { SyncRequest } from '../../functions/src/app/sync/messages.js';
-import { PERIOD_MINUTES, type SyncKind } from '../../functions/src/app/sync/model.js';
 import { fanOutDueUsers } from '../../functions/src/app/sync/schedule/fanOut.js';
 import { encodeSlot, MINUTE_MS } from '../../functions/src/core/schedule/slots.js';
+import type { SyncRequest } from '../../functions/src/domain/sync/messages.js';
+import { PERIOD_MINUTES, type SyncKind } from '../../functions/src/domain/sync/model.js';
 import { startFirestoreEmulator, startPubsubEmulator } from '../local/cloudEmulators.js';
 import { checkPrerequisites } from '../local/prerequisites.js';
 import { freePort } from '../local/processes.js';

@@ -2,15 +2,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Caller } from '../../functions/src/adapters/auth/firebaseAuth.js';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
-import type { KindCounts, SyncKind, SyncRun } from '../../functions/src/app/sync/model.js';
 import { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
+import type { Caller } from '../../functions/src/domain/auth/caller.js';
+import type { KindCounts, SyncKind, SyncRun } from '../../functions/src/domain/sync/model.js';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
 import { setLogSink } from '../../functions/src/logging.js';
 import { calendarCalls } from '../../test/integration/activity-sync-support.js';
 import { peopleCalls, total } from '../../test/integration/contact-sync-support.js';
 import {
+  Browser,
   CLIENT_ID,
   CLIENT_SECRET,
   control,
@@ -121,8 +122,15 @@ export async function freshUser(world: SyncWorld): Promise<SyncUser> {
   accounts += 1;
   const googleEmail = `bench${accounts}-${Date.now()}@example.com`;
   await nextConsentBy(world, googleEmail);
-  const { authorizationUrl } = await gatewayCall(world, user, 'POST', '/api/me/accounts/google');
-  const outcome = await followCallback(await followGoogle(new URL(authorizationUrl)));
+  // The callback links only in the browser that asked for the URL: keep the cookie it was given.
+  const browser = new Browser();
+  const started = await fetch(`${world.baseUrl}/api/me/accounts/google`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.idToken}` },
+  });
+  browser.keep(started.headers);
+  const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
+  const outcome = await followCallback(await followGoogle(new URL(authorizationUrl)), browser);
   if (outcome.searchParams.get('link') !== 'ok') throw new Error(`linking failed: ${outcome}`);
 
   const tag = await gatewayCall(world, user, 'POST', '/api/tags', { name: 'Google', type: 'personal' });

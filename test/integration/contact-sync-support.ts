@@ -10,7 +10,7 @@ import type {
   ContactSyncSettings,
   KindSyncContext,
   KindSyncResult,
-} from '../../functions/src/app/sync/model.js';
+} from '../../functions/src/domain/sync/model.js';
 import { api, type Json } from '../support/api.js';
 import type { TestStack } from '../support/stack.js';
 import type { TestUser } from '../support/users.js';

@@ -77,6 +77,36 @@ describe('CRM contacts and tags API', function () {
       assert.equal(again.json.contactId, existing.json.id);
     });
 
+    it('when the sign-in email is not verified, then an existing contact with it is not adopted: the user gets a new own contact and the existing one is unchanged', async () => {
+      const email = `unverified-${Date.now()}@example.com`;
+      const existing = await api(alice, 'POST', '/contacts', {
+        givenName: 'Victim',
+        emails: [{ address: email }],
+      });
+      assert.equal(existing.status, 201);
+      const mallory = await createUser(stack, { email, emailVerified: false });
+      const me = await api(mallory, 'GET', '/me');
+      assert.equal(me.status, 200, JSON.stringify(me.json));
+      assert.notEqual(me.json.contactId, existing.json.id);
+      const after = await api(alice, 'GET', `/contacts/${existing.json.id}`);
+      assert.deepEqual(after.json, existing.json, 'the existing contact was not touched');
+      const deleted = await api(alice, 'DELETE', `/contacts/${existing.json.id}`);
+      assert.equal(deleted.status, 204, "it is nobody's own contact, so it can still be deleted");
+    });
+
+    it("when a verified user signs in with an address another user's own contact carries, then that contact stays the other user's", async () => {
+      const email = `shared-${Date.now()}@example.com`;
+      const first = await createUser(stack, { email: `first-${email}` });
+      const firstContact = (await api(first, 'GET', '/me')).json.contactId;
+      const patched = await api(first, 'PATCH', `/contacts/${firstContact}`, {
+        emails: [{ address: `first-${email}` }, { address: email }],
+      });
+      assert.equal(patched.status, 200, JSON.stringify(patched.json));
+      const second = await createUser(stack, { email });
+      const me = await api(second, 'GET', '/me');
+      assert.notEqual(me.json.contactId, firstContact);
+    });
+
     it("when someone deletes a user's own contact, then 409 and it stays", async () => {
       const me = await api(alice, 'GET', '/me');
       const reply = await api(bob, 'DELETE', `/contacts/${me.json.contactId}`);

@@ -15,6 +15,8 @@ import type { TestUser } from '../support/users.js';
 import {
   accountsOf,
   assertOutcome,
+  type Browser,
+  browserOf,
   CLIENT_ID,
   CLIENT_SECRET,
   call,
@@ -61,17 +63,31 @@ const REPO = fileURLToPath(new URL('../../', import.meta.url));
  * test process's own verifier keeps the keys for their max-age once any suite has linked, so only a
  * cold instance ever asks the certs endpoint during a callback.
  */
-async function callbackOnColdInstance(callbackUrl: URL): Promise<{ outcome: unknown; output: string }> {
+async function callbackOnColdInstance(
+  callbackUrl: URL,
+  browser: Browser,
+): Promise<{ outcome: unknown; output: string }> {
   const script = `
     const { pathToFileURL } = await import('node:url');
     const { completeLinking } = await import(pathToFileURL('functions/src/app/linking/completeLinking.ts').href);
-    const outcome = await completeLinking(new URLSearchParams(process.env.CALLBACK_QUERY));
+    const outcome = await completeLinking({
+      query: new URLSearchParams(process.env.CALLBACK_QUERY),
+      cookieHeader: process.env.CALLBACK_COOKIE,
+    });
     process.stdout.write('\\nOUTCOME ' + JSON.stringify(outcome) + '\\n', () => process.exit(0));
   `;
   const { stdout, stderr } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', '--no-experimental-require-module', '--input-type=module', '-e', script],
-    { cwd: REPO, env: { ...process.env, CALLBACK_QUERY: callbackUrl.search.slice(1) }, timeout: 60_000 },
+    {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        CALLBACK_QUERY: callbackUrl.search.slice(1),
+        CALLBACK_COOKIE: browser.headers().cookie,
+      },
+      timeout: 60_000,
+    },
   );
   const line = stdout.split('\n').find((l) => l.startsWith('OUTCOME '));
   assert.ok(line, `the cold instance printed no outcome:\n${stdout}\n${stderr}`);
@@ -104,11 +120,13 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
   for (const status of [500, 503] as const) {
     it(`when Google's token endpoint answers ${status} to the code exchange, then google_error, nothing stored, the state used up, and a fresh link works`, async () => {
       const callbackUrl = await startLink(user);
+      // What a replay would carry: the binding cookie as it was before the callback cleared it.
+      const replayer = browserOf(user).clone();
       await control(stack).addFault(persistent('oauth2.token', status));
       const logs = captureLogs();
       let outcome: URL;
       try {
-        outcome = await followCallback(callbackUrl);
+        outcome = await followCallback(callbackUrl, browserOf(user));
       } finally {
         logs.restore();
       }
@@ -125,7 +143,7 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
 
       // Google is back, but the state's nonce was consumed by the failed callback: a replay is refused.
       await control(stack).clearFaults();
-      assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_invalid' });
+      assertOutcome(await followCallback(callbackUrl, replayer), { link: 'error', code: 'state_invalid' });
       assert.equal(
         (await callsOf(stack, 'oauth2.token')).total,
         exchanges.total,
@@ -144,7 +162,7 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
   it('when the token endpoint fails once and then answers, then the retry links the account exactly once', async () => {
     const callbackUrl = await startLink(user);
     await control(stack).addFault({ ...persistent('oauth2.token', 503), times: 1 });
-    assertOutcome(await followCallback(callbackUrl), { link: 'ok' });
+    assertOutcome(await followCallback(callbackUrl, browserOf(user)), { link: 'ok' });
     assert.deepEqual(await callsOf(stack, 'oauth2.token'), { total: 2, faulted: 1 });
     assert.equal((await listAccounts(user.uid)).length, 1);
     const live = (await grants(stack)).filter((grant) => !grant.revoked);
@@ -262,7 +280,7 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
     const callbackUrl = await startLink(user);
     await control(stack).addFault(persistent('oauth2.certs', 503));
 
-    const { outcome, output } = await callbackOnColdInstance(callbackUrl);
+    const { outcome, output } = await callbackOnColdInstance(callbackUrl, browserOf(user));
     assert.deepEqual(outcome, { ok: false, code: 'google_error' });
     const certs = await callsOf(stack, 'oauth2.certs');
     assert.ok(certs.total >= 1 && certs.faulted === certs.total, 'the cold instance asked for the keys');
@@ -275,7 +293,10 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
     assert.ok(all.length >= 1 && all.every((grant) => grant.revoked), 'no grant is left live at Google');
 
     await control(stack).clearFaults();
-    assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_invalid' });
+    assertOutcome(await followCallback(callbackUrl, browserOf(user)), {
+      link: 'error',
+      code: 'state_invalid',
+    });
     assertOutcome((await link(user)).outcome, { link: 'ok' });
     assert.equal((await listAccounts(user.uid)).length, 1);
   });
@@ -305,7 +326,10 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
     assert.equal(errorCode(start), 'google_app_not_configured');
 
     // The callback of the link started before: no secret, no exchange, nothing stored.
-    assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'google_error' });
+    assertOutcome(await followCallback(callbackUrl, browserOf(user)), {
+      link: 'error',
+      code: 'google_error',
+    });
     assert.equal((await callsOf(stack, 'oauth2.token')).total, 0, 'no exchange without a secret');
     assert.deepEqual(await listAccounts(user.uid), []);
 
@@ -342,7 +366,9 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
 
   it('when the same callback arrives several times at once, then exactly one links, the others are state_invalid, and Google sees one exchange', async () => {
     const callbackUrl = await startLink(user);
-    const outcomes = await Promise.all(Array.from({ length: 5 }, () => followCallback(callbackUrl)));
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => followCallback(callbackUrl, browserOf(user))),
+    );
     const codes = outcomes.map(
       (outcome) => outcome.searchParams.get('code') ?? outcome.searchParams.get('link'),
     );
@@ -362,7 +388,10 @@ describe('linking faults: Google and Secret Manager trouble loses nothing and du
   it('when two link attempts of the same user (two tabs) complete at once, then one linked account remains and it works', async () => {
     const first = await startLink(user);
     const second = await startLink(user);
-    const outcomes = await Promise.all([followCallback(first), followCallback(second)]);
+    const outcomes = await Promise.all([
+      followCallback(first, browserOf(user)),
+      followCallback(second, browserOf(user)),
+    ]);
     for (const outcome of outcomes) assertOutcome(outcome, { link: 'ok' });
     const stored = await listAccounts(user.uid);
     assert.equal(stored.length, 1, 'never two accounts for one user');

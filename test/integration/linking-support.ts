@@ -94,13 +94,64 @@ export interface LinkAttempt {
   outcome: URL;
 }
 
-/** Asks for the authorization URL as `user`, then plays the browser: Google, then the callback. */
-export async function link(user: TestUser): Promise<LinkAttempt> {
+/**
+ * A browser's cookies for the product's origin, kept from `Set-Cookie` answers and sent back as a
+ * browser does: the OAuth flow is bound to the browser that asked for the URL (SPEC §3.2.2).
+ */
+export class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  keep(headers: Headers): void {
+    for (const line of headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const separator = pair.indexOf('=');
+      const name = pair.slice(0, separator).trim();
+      const value = pair.slice(separator + 1).trim();
+      if (/;\s*max-age=0\b/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  /** The `Cookie` header to send, as headers (none when the jar is empty). */
+  headers(): Record<string, string> {
+    if (this.cookies.size === 0) return {};
+    return { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') };
+  }
+
+  names(): string[] {
+    return [...this.cookies.keys()];
+  }
+
+  /** The same cookies in a second jar: what a replaying attacker who stole them would hold. */
+  clone(): Browser {
+    const copy = new Browser();
+    for (const [name, value] of this.cookies) copy.cookies.set(name, value);
+    return copy;
+  }
+}
+
+const browsers = new WeakMap<TestUser, Browser>();
+
+/** The browser `user` works in: one per user for the whole run, as a person keeps theirs. */
+export function browserOf(user: TestUser): Browser {
+  const browser = browsers.get(user) ?? new Browser();
+  browsers.set(user, browser);
+  return browser;
+}
+
+/** `POST /api/me/accounts/google` as `user` in `browser` (which keeps the binding cookie): the URL. */
+export async function askToLink(user: TestUser, browser: Browser = browserOf(user)): Promise<URL> {
   const started = await call('POST', '/api/me/accounts/google', { user });
   assert.equal(started.status, 200, started.text);
-  const authorizationUrl = new URL((started.json as { authorizationUrl: string }).authorizationUrl);
+  browser.keep(started.headers);
+  return new URL((started.json as { authorizationUrl: string }).authorizationUrl);
+}
+
+/** Asks for the authorization URL as `user`, then plays the browser: Google, then the callback. */
+export async function link(user: TestUser, browser: Browser = browserOf(user)): Promise<LinkAttempt> {
+  const authorizationUrl = await askToLink(user, browser);
   const callbackUrl = await followGoogle(authorizationUrl);
-  return { authorizationUrl, callbackUrl, outcome: await followCallback(callbackUrl) };
+  return { authorizationUrl, callbackUrl, outcome: await followCallback(callbackUrl, browser) };
 }
 
 export async function followGoogle(authorizationUrl: URL): Promise<URL> {
@@ -109,10 +160,12 @@ export async function followGoogle(authorizationUrl: URL): Promise<URL> {
   return new URL(google.headers.get('location') ?? '');
 }
 
-export async function followCallback(callbackUrl: URL): Promise<URL> {
-  const response = await fetch(callbackUrl, { redirect: 'manual' });
+/** The browser arrives at the callback with what Google put in the URL and the cookies it holds. */
+export async function followCallback(callbackUrl: URL, browser: Browser): Promise<URL> {
+  const response = await fetch(callbackUrl, { redirect: 'manual', headers: browser.headers() });
   const text = await response.text();
   assert.equal(response.status, 302, text);
+  browser.keep(response.headers);
   const location = response.headers.get('location') ?? '';
   responseTexts.push(text, location);
   return new URL(location);
@@ -221,11 +274,9 @@ export async function secretVersions(stack: TestStack, secretId: string) {
   });
 }
 
-/** Asks for the authorization URL as `user` and plays Google's consent: the callback URL, not yet followed. */
+/** Asks for the authorization URL as `user` in their browser and plays Google's consent: the callback URL, not yet followed. */
 export async function startLink(user: TestUser): Promise<URL> {
-  const started = await call('POST', '/api/me/accounts/google', { user });
-  assert.equal(started.status, 200, started.text);
-  return followGoogle(new URL((started.json as { authorizationUrl: string }).authorizationUrl));
+  return followGoogle(await askToLink(user));
 }
 
 /** The machine code of an error envelope (`{error: {code}}`), or undefined. */

@@ -9,7 +9,10 @@ import type { TestUser } from '../support/users.js';
 import {
   accountsOf,
   allFirestoreText,
+  askToLink,
   assertOutcome,
+  Browser,
+  browserOf,
   CALENDAR_EVENTS,
   CLIENT_ID,
   CLIENT_SECRET,
@@ -25,6 +28,7 @@ import {
   resetToConfiguredApp,
   responseTexts,
   saveSettings,
+  startLink,
   suiteUsers,
 } from './linking-support.js';
 
@@ -109,18 +113,18 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   });
 
   it('when the same callback is replayed, then the second one is state_invalid and nothing changes', async () => {
-    const { callbackUrl, outcome } = await link(user);
-    assertOutcome(outcome, { link: 'ok' });
+    const browser = new Browser();
+    const callbackUrl = await followGoogle(await askToLink(user, browser));
+    // The replay even carries the binding cookie as it was before the callback cleared it.
+    const replayer = browser.clone();
+    assertOutcome(await followCallback(callbackUrl, browser), { link: 'ok' });
     const [before] = await accountsOf(user);
-    assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_invalid' });
+    assertOutcome(await followCallback(callbackUrl, replayer), { link: 'error', code: 'state_invalid' });
     assert.deepEqual(await accountsOf(user), [before]);
   });
 
   it('when the state is forged or missing, then state_invalid and no account', async () => {
-    const started = await call('POST', '/api/me/accounts/google', { user });
-    const callbackUrl = await followGoogle(
-      new URL((started.json as { authorizationUrl: string }).authorizationUrl),
-    );
+    const callbackUrl = await startLink(user);
     const state = callbackUrl.searchParams.get('state') ?? '';
     const [payload = '', mac = ''] = state.split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -128,7 +132,10 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
     for (const forged of [`${forgedPayload}.${mac}`, `${payload}.${mac.slice(0, -2)}AA`, 'nonsense', '']) {
       const tampered = new URL(callbackUrl);
       tampered.searchParams.set('state', forged);
-      assertOutcome(await followCallback(tampered), { link: 'error', code: 'state_invalid' });
+      assertOutcome(await followCallback(tampered, browserOf(user)), {
+        link: 'error',
+        code: 'state_invalid',
+      });
     }
     assert.deepEqual(await accountsOf(user), []);
     assert.deepEqual(await accountsOf(other), []);
@@ -137,25 +144,22 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
   it('when the state was issued more than 10 minutes ago, then state_expired', async () => {
     const realNow = linkingClock.now;
     linkingClock.now = () => new Date(Date.now() - 11 * 60 * 1000);
-    let started: Awaited<ReturnType<typeof call>>;
+    let callbackUrl: URL;
     try {
-      started = await call('POST', '/api/me/accounts/google', { user });
+      callbackUrl = await startLink(user);
     } finally {
       linkingClock.now = realNow;
     }
-    const callbackUrl = await followGoogle(
-      new URL((started.json as { authorizationUrl: string }).authorizationUrl),
-    );
-    assertOutcome(await followCallback(callbackUrl), { link: 'error', code: 'state_expired' });
+    assertOutcome(await followCallback(callbackUrl, browserOf(user)), {
+      link: 'error',
+      code: 'state_expired',
+    });
     assert.deepEqual(await accountsOf(user), []);
   });
 
   it("when a validly signed state names one user with another user's nonce, then state_invalid", async () => {
     // Sign with the deployment's real key, as only a leak could: the nonce binding must still hold.
-    const started = await call('POST', '/api/me/accounts/google', { user });
-    const callbackUrl = await followGoogle(
-      new URL((started.json as { authorizationUrl: string }).authorizationUrl),
-    );
+    const callbackUrl = await startLink(user);
     const claims = JSON.parse(
       Buffer.from((callbackUrl.searchParams.get('state') ?? '').split('.')[0] ?? '', 'base64url').toString(
         'utf8',
@@ -166,7 +170,7 @@ describe('linking: POST /api/me/accounts/google and GET /oauthCallback', functio
       'state',
       signState({ uid: other.uid, nonce: claims.nonce, iat: Date.now() }, await currentKey()),
     );
-    assertOutcome(await followCallback(crossed), { link: 'error', code: 'state_invalid' });
+    assertOutcome(await followCallback(crossed, browserOf(user)), { link: 'error', code: 'state_invalid' });
     assert.deepEqual(await accountsOf(other), []);
     assert.deepEqual(await accountsOf(user), []);
   });

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { SYNC_LEASES } from '../../functions/src/adapters/firestore/syncLease.js';
-import type { SyncRequest } from '../../functions/src/app/sync/messages.js';
-import {
-  emptyCounts,
-  type KindSync,
-  type KindSyncContext,
-  type SyncRun,
-} from '../../functions/src/app/sync/model.js';
 import { claimRun } from '../../functions/src/app/sync/runs/claimRun.js';
 import { finishRun, renewLease } from '../../functions/src/app/sync/runs/heldRun.js';
 import type { KindSyncs } from '../../functions/src/app/sync/runs/kinds.js';
 import { LEASE_TTL_MS, QUEUED_RUN_TIMEOUT_MS } from '../../functions/src/app/sync/runs/lease.js';
 import { queueManualRun } from '../../functions/src/app/sync/runs/queueManualRun.js';
 import { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
+import type { SyncRequest } from '../../functions/src/domain/sync/messages.js';
+import {
+  emptyCounts,
+  type KindSync,
+  type KindSyncContext,
+  type SyncRun,
+} from '../../functions/src/domain/sync/model.js';
 import { AppError } from '../../functions/src/errors.js';
 import { wirePubSubPush } from '../../scripts/local/wiring.js';
 import { api, type Json } from '../support/api.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
-import type { SyncRun } from '../../functions/src/app/sync/model.js';
+import type { SyncRun } from '../../functions/src/domain/sync/model.js';
 import { wirePubSubPush } from '../../scripts/local/wiring.js';
 import { type ApiReply, api, callApi, type Json } from '../support/api.js';
 import type { TestStack } from '../support/stack.js';

@@ -1,6 +1,6 @@
 import { PubSub, type Subscription } from '@google-cloud/pubsub';
 import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
-import { type SyncRequest, SyncRequestSchema } from '../../functions/src/app/sync/messages.js';
+import { type SyncRequest, SyncRequestSchema } from '../../functions/src/domain/sync/messages.js';
 import type { TestStack } from '../support/stack.js';
 
 /**

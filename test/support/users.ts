@@ -1,3 +1,5 @@
+import { getApps, initializeApp } from 'firebase-admin/app';
+import { getAuth } from 'firebase-admin/auth';
 import { grantAdmin } from '../../functions/src/adapters/auth/firebaseAuth.js';
 import type { TestStack } from './stack.js';
 
@@ -23,18 +25,27 @@ async function identityToolkit(stack: TestStack, method: string, body: object) {
 
 let counter = 0;
 
-/** Creates a user (a unique email unless given) and returns a fresh ID token; `admin` sets the claim. */
+/**
+ * Creates a user (a unique email unless given) and returns a fresh ID token; `admin` sets the claim.
+ * The email is verified (as an identity provider or a clicked verification link would make it)
+ * unless `emailVerified: false`: only a verified email adopts an existing CRM contact.
+ */
 export async function createUser(
   stack: TestStack,
-  options: { email?: string; admin?: boolean } = {},
+  options: { email?: string; admin?: boolean; emailVerified?: boolean } = {},
 ): Promise<TestUser> {
   counter += 1;
   const email = options.email ?? `user${counter}-${Date.now()}@example.com`;
   const password = 'correct horse battery staple';
   const signUp = await identityToolkit(stack, 'signUp', { email, password, returnSecureToken: true });
-  if (!options.admin) return { uid: signUp.localId, email, idToken: signUp.idToken };
-  await grantAdmin(email);
-  // A token minted after the claim was set carries it.
+  const verified = options.emailVerified ?? true;
+  if (!options.admin && !verified) return { uid: signUp.localId, email, idToken: signUp.idToken };
+  if (verified) {
+    const app = getApps()[0] ?? initializeApp({ projectId: stack.projectId });
+    await getAuth(app).updateUser(signUp.localId, { emailVerified: true });
+  }
+  if (options.admin) await grantAdmin(email);
+  // A token minted after the claim (and the verification) was set carries it.
   const signIn = await identityToolkit(stack, 'signInWithPassword', {
     email,
     password,

@@ -10,7 +10,8 @@ import {
   signState,
   verifyState,
 } from '../../functions/src/core/crypto/oauthState.js';
-import { isSealedValue, open, seal } from '../../functions/src/core/crypto/tokenCipher.js';
+import { open, seal } from '../../functions/src/core/crypto/tokenCipher.js';
+import { isSealedValue } from '../../functions/src/domain/accounts/sealedValue.js';
 
 const keyOne: KeyMaterial = { version: '1', material: randomBytes(32) };
 const keyTwo: KeyMaterial = { version: '2', material: randomBytes(32) };

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
-import { PERIOD_MINUTES } from '../../functions/src/app/sync/model.js';
 import {
   abandonedState,
   type ClaimPolicy,
@@ -24,6 +23,7 @@ import {
   type Slot,
   slotOf,
 } from '../../functions/src/core/schedule/slots.js';
+import { PERIOD_MINUTES } from '../../functions/src/domain/sync/model.js';
 
 const period = fc.constantFrom(...PERIOD_MINUTES);
 const slot: fc.Arbitrary<Slot> = period.chain((p) =>

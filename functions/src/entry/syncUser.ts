@@ -1,7 +1,7 @@
 import type { CloudEvent } from '@google-cloud/functions-framework';
-import { type SyncRequest, SyncRequestSchema } from '../app/sync/messages.js';
 import { isTransientInfrastructureFault } from '../app/sync/runs/faults.js';
 import { runUserSync } from '../app/sync/runs/runUserSync.js';
+import { type SyncRequest, SyncRequestSchema } from '../domain/sync/messages.js';
 import { log } from '../logging.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
-import type { Caller } from '../adapters/auth/firebaseAuth.js';
 import { config } from '../config.js';
+import type { Caller } from '../domain/auth/caller.js';
 import { AppError, toAppError } from '../errors.js';
 import { log, traceFromHeaders, withTrace } from '../logging.js';
 import { MAX_BODY_BYTES } from './limits.js';

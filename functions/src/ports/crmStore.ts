@@ -43,9 +43,19 @@ export interface ChangeRead {
   limit: number;
 }
 
+export interface OwnContactUser {
+  uid: string;
+  email?: string;
+  /** True only when the identity provider vouches for the email (`email_verified`). */
+  emailVerified?: boolean;
+}
+
 export interface CrmStore {
-  /** The user's own contact: found by sign-in email, else created once (also under concurrent calls). */
-  ensureUserContact(user: { uid: string; email?: string }): Promise<Contact>;
+  /**
+   * The user's own contact: found by sign-in email, else created once (also under concurrent calls).
+   * Only a verified email adopts an existing contact, and never one that is another user's own.
+   */
+  ensureUserContact(user: OwnContactUser): Promise<Contact>;
 
   /**
    * `id`: a caller-chosen id (the sync derives one from the Google contact it imports, so that an

@@ -20,15 +20,19 @@ export function appRedirect(outcome: { ok: true; missing: string[] } | { ok: fal
   return url.toString();
 }
 
+const withCookie = (setCookie: string | undefined): Record<string, string> =>
+  setCookie ? { 'set-cookie': setCookie } : {};
+
 export const oauthCallbackRoutes: Route<RequestContext>[] = [
   {
     method: 'GET',
     path: '/',
-    handle: async ({ query }) => {
+    handle: async ({ query, req }) => {
       const { completeLinking } = await import('../app/linking/completeLinking.js');
+      const { releaseBrowser } = await import('../app/linking/browserBinding.js');
       let outcome: Parameters<typeof appRedirect>[0];
       try {
-        outcome = await completeLinking(query);
+        outcome = await completeLinking({ query, cookieHeader: req.get('cookie') });
       } catch (error) {
         // Storage or Secret Manager trouble: the browser still goes back to the app with a code.
         log.error('OAuth callback failed', { error });
@@ -38,7 +42,12 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
         status: 302,
         redirect: appRedirect(outcome),
         // The URL held a code and a state: keep them out of caches and referrers.
-        headers: { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+        // The browser binding is single use, like the state it went with: clear it whatever happened.
+        headers: {
+          'cache-control': 'no-store',
+          'referrer-policy': 'no-referrer',
+          ...withCookie(releaseBrowser('google', query.get('state'))),
+        },
       };
     },
   },

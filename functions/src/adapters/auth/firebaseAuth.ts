@@ -1,17 +1,12 @@
 import { getApps, initializeApp } from 'firebase-admin/app';
 import { getAuth } from 'firebase-admin/auth';
 import { config } from '../../config.js';
+import type { Caller } from '../../domain/auth/caller.js';
 
 /**
  * Verifies Firebase ID tokens (Identity Platform in the cloud, the Auth emulator locally: the Admin
  * SDK switches to the emulator by itself when FIREBASE_AUTH_EMULATOR_HOST is set).
  */
-
-export interface Caller {
-  uid: string;
-  email?: string;
-  admin: boolean;
-}
 
 function auth() {
   const app = getApps()[0] ?? initializeApp({ projectId: config().projectId });
@@ -22,7 +17,12 @@ function auth() {
 export async function verifyIdToken(idToken: string): Promise<Caller | undefined> {
   try {
     const decoded = await auth().verifyIdToken(idToken, true);
-    return { uid: decoded.uid, email: decoded.email?.toLowerCase(), admin: decoded.admin === true };
+    return {
+      uid: decoded.uid,
+      email: decoded.email?.toLowerCase(),
+      emailVerified: decoded.email_verified === true,
+      admin: decoded.admin === true,
+    };
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { type DocumentSnapshot, Timestamp } from '@google-cloud/firestore';
-import { isSealedValue, type SealedValue } from '../../core/crypto/tokenCipher.js';
+import type { LinkedAccountRecord, NewLinkedAccount } from '../../domain/accounts/linkedAccount.js';
+import { isSealedValue, type SealedValue } from '../../domain/accounts/sealedValue.js';
 import { firestore } from './client.js';
 import { accountPath, accountsPath, USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
 
@@ -8,34 +9,6 @@ import { accountPath, accountsPath, USER_SYNC_STATE_COLLECTIONS } from './syncSt
  * only be found through its owner's uid, so one user can never reach another's. The refresh token
  * is stored sealed (AES-256-GCM, see core/crypto/tokenCipher.ts), never in plain text.
  */
-
-export type AccountStatus = 'active' | 'reauthRequired';
-
-export interface LinkedAccountRecord {
-  id: string;
-  uid: string;
-  provider: 'google';
-  email: string;
-  /** Google's stable account id (`sub`); the email can change, this cannot. */
-  googleSub: string;
-  hostedDomain: string | null;
-  scopes: string[];
-  missing: string[];
-  capabilities: { contacts: boolean; calendar: boolean };
-  /** The OAuth client the grant belongs to: refresh tokens work only with the client that issued them. */
-  clientId: string;
-  status: AccountStatus;
-  /** Why the account needs to be linked again (`invalid_grant`), when it does. */
-  statusReason: string | null;
-  refreshToken: SealedValue;
-  linkedAt: Date;
-  updatedAt: Date;
-}
-
-export type NewLinkedAccount = Omit<
-  LinkedAccountRecord,
-  'id' | 'linkedAt' | 'updatedAt' | 'status' | 'statusReason'
->;
 
 function fromSnapshot(snapshot: DocumentSnapshot): LinkedAccountRecord | undefined {
   const data = snapshot.data();

@@ -14,6 +14,10 @@ export interface StoredNonce {
   uid: string;
   /** The user's sign-in email, for the steps after the callback (which carries no ID token). */
   email?: string;
+  /** Whether the sign-in provider vouched for that email (it decides whether it may adopt a contact). */
+  emailVerified?: boolean;
+  /** Hash of the value the starting browser holds in a cookie (SPEC §3.2.2); never the value. */
+  browserHash?: string;
   createdAt: Date;
   expiresAt: Date;
 }
@@ -24,7 +28,8 @@ export async function saveNonce(nonce: string, value: StoredNonce): Promise<void
     .doc(nonce)
     .create({
       uid: value.uid,
-      ...(value.email ? { email: value.email } : {}),
+      ...(value.email ? { email: value.email, emailVerified: value.emailVerified === true } : {}),
+      ...(value.browserHash ? { browserHash: value.browserHash } : {}),
       createdAt: Timestamp.fromDate(value.createdAt),
       expiresAt: Timestamp.fromDate(value.expiresAt),
     });
@@ -44,12 +49,16 @@ export async function consumeNonce(nonce: string): Promise<StoredNonce | undefin
     const data = snapshot.data() as {
       uid: string;
       email?: string;
+      emailVerified?: boolean;
+      browserHash?: string;
       createdAt: Timestamp;
       expiresAt: Timestamp;
     };
     return {
       uid: data.uid,
       email: data.email,
+      emailVerified: data.emailVerified === true,
+      browserHash: data.browserHash,
       createdAt: data.createdAt.toDate(),
       expiresAt: data.expiresAt.toDate(),
     };

@@ -1,5 +1,5 @@
 import { Timestamp, type Transaction } from '@google-cloud/firestore';
-import type { SyncRun } from '../../app/sync/model.js';
+import type { SyncRun } from '../../domain/sync/model.js';
 import { firestore } from './client.js';
 import { readRun, writeRun } from './syncRuns.js';
 

@@ -1,7 +1,7 @@
 import { type DocumentData, Timestamp, type Transaction } from '@google-cloud/firestore';
-import type { SyncConflict, SyncRun } from '../../app/sync/model.js';
 import { RECORD_ID_PATTERN } from '../../domain/crm/common.js';
 import type { Page, PageRequest } from '../../domain/crm/paging.js';
+import type { SyncConflict, SyncRun } from '../../domain/sync/model.js';
 import { firestore } from './client.js';
 import { pageOf } from './crm/records.js';
 import { USERS } from './syncStatePaths.js';

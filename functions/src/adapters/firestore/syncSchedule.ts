@@ -1,5 +1,4 @@
 import { FieldValue, type Query, type Transaction } from '@google-cloud/firestore';
-import { SYNC_KINDS, type SyncKind } from '../../app/sync/model.js';
 import {
   type ClaimDecision,
   type ClaimPolicy,
@@ -8,6 +7,7 @@ import {
   INITIAL_TICK_STATE,
   type TickState,
 } from '../../core/schedule/claims.js';
+import { SYNC_KINDS, type SyncKind } from '../../domain/sync/model.js';
 import { firestore } from './client.js';
 import { USER_SYNC_STATE_COLLECTIONS, USERS } from './syncStatePaths.js';
 

@@ -5,7 +5,7 @@ import {
   type SyncKind,
   type SyncSettings,
   type SyncSettingsView,
-} from '../../app/sync/model.js';
+} from '../../domain/sync/model.js';
 import { firestore } from './client.js';
 import { USERS } from './syncStatePaths.js';
 

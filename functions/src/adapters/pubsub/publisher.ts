@@ -1,6 +1,6 @@
 import { PubSub, type Topic } from '@google-cloud/pubsub';
-import type { SyncRequest } from '../../app/sync/messages.js';
 import { config } from '../../config.js';
+import type { SyncRequest } from '../../domain/sync/messages.js';
 import { SYNC_USER_TOPIC } from './topics.js';
 
 /**

@@ -1,9 +1,6 @@
-import {
-  type LinkedAccountRecord,
-  linkedAccountOf,
-  markReauthRequired,
-} from '../../adapters/firestore/accounts.js';
+import { linkedAccountOf, markReauthRequired } from '../../adapters/firestore/accounts.js';
 import { type FreshAccessToken, OAuthFailure, refreshAccessToken } from '../../adapters/google/oauth.js';
+import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { AppError } from '../../errors.js';
 import { log } from '../../logging.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';

@@ -2,10 +2,10 @@ import {
   deleteAccountTree,
   deleteUserSyncState,
   getAccount,
-  type LinkedAccountRecord,
   listAccounts,
 } from '../../adapters/firestore/accounts.js';
 import { OAuthFailure, revokeToken } from '../../adapters/google/oauth.js';
+import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { AppError, notFound } from '../../errors.js';
 import { log } from '../../logging.js';
 import { activeApp } from '../settings/googleSettings.js';

@@ -1,5 +1,5 @@
 import { log } from '../../logging.js';
-import type { CrmStore } from '../../ports/crmStore.js';
+import type { CrmStore, OwnContactUser } from '../../ports/crmStore.js';
 
 /**
  * SPEC §4.3: the user's own CRM contact carries, once linked, the Google account's email, so that
@@ -15,7 +15,7 @@ export async function crmStoreForLinking(): Promise<CrmStore> {
 /** Adds `googleEmail` to the user's own contact (created if needed); a no-op when it is already there. */
 export async function addGoogleEmailToOwnContact(
   store: CrmStore,
-  user: { uid: string; email?: string },
+  user: OwnContactUser,
   googleEmail: string,
 ): Promise<void> {
   const contact = await store.ensureUserContact(user);
@@ -30,7 +30,7 @@ export async function addGoogleEmailToOwnContact(
 
 /** Best effort: a CRM hiccup must not undo a completed link, so failures are logged, not thrown. */
 export async function recordGoogleEmailOnOwnContact(
-  user: { uid: string; email?: string },
+  user: OwnContactUser,
   googleEmail: string,
 ): Promise<void> {
   try {

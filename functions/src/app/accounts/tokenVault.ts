@@ -1,5 +1,6 @@
 import { currentKey, keyVersion } from '../../adapters/secrets/encryptionKeys.js';
-import { open, type SealedValue, seal } from '../../core/crypto/tokenCipher.js';
+import { open, seal } from '../../core/crypto/tokenCipher.js';
+import type { SealedValue } from '../../domain/accounts/sealedValue.js';
 
 /**
  * Refresh tokens at rest (SPEC §5 Security): sealed with the newest `token-encryption-key` version

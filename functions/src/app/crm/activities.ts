@@ -1,4 +1,4 @@
-import type { Caller } from '../../adapters/auth/firebaseAuth.js';
+import type { Caller } from '../../domain/auth/caller.js';
 import {
   type Activity,
   checkActivityPatch,
@@ -14,9 +14,7 @@ import { actorOf, crmStore } from './store.js';
 /** Creates an activity; without `organizerContactId` the caller's own contact organizes it. */
 export async function createActivity(caller: Caller, body: unknown): Promise<Activity> {
   const input = parseNewActivity(body);
-  const organizerContactId =
-    input.organizerContactId ??
-    (await crmStore().ensureUserContact({ uid: caller.uid, email: caller.email })).id;
+  const organizerContactId = input.organizerContactId ?? (await crmStore().ensureUserContact(caller)).id;
   return crmStore().createActivity({ ...input, organizerContactId }, { actor: actorOf(caller) });
 }
 

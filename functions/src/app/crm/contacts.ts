@@ -1,4 +1,4 @@
-import type { Caller } from '../../adapters/auth/firebaseAuth.js';
+import type { Caller } from '../../domain/auth/caller.js';
 import { RECORD_ID_PATTERN } from '../../domain/crm/common.js';
 import { type Contact, checkContactPatch, parseNewContact } from '../../domain/crm/contact.js';
 import type { Page } from '../../domain/crm/paging.js';

@@ -1,6 +1,6 @@
-import type { Caller } from '../../adapters/auth/firebaseAuth.js';
 import { firestore } from '../../adapters/firestore/client.js';
 import { FirestoreCrmStore } from '../../adapters/firestore/crm/store.js';
+import type { Caller } from '../../domain/auth/caller.js';
 import type { Actor } from '../../domain/crm/common.js';
 import type { CrmStore } from '../../ports/crmStore.js';
 

@@ -1,4 +1,4 @@
-import type { Caller } from '../../adapters/auth/firebaseAuth.js';
+import type { Caller } from '../../domain/auth/caller.js';
 import { listScope, pageRequest } from '../../domain/crm/paging.js';
 import { parseNewTag, type StoredTag } from '../../domain/crm/tag.js';
 import { actorOf, crmStore } from './store.js';

@@ -1,8 +1,4 @@
-import {
-  deleteAccountTree,
-  type LinkedAccountRecord,
-  saveLinkedAccount,
-} from '../../adapters/firestore/accounts.js';
+import { deleteAccountTree, saveLinkedAccount } from '../../adapters/firestore/accounts.js';
 import { consumeNonce } from '../../adapters/firestore/oauthStates.js';
 import {
   exchangeCode,
@@ -13,12 +9,14 @@ import {
 } from '../../adapters/google/oauth.js';
 import { keyVersion } from '../../adapters/secrets/encryptionKeys.js';
 import { peekState, pkceVerifier, verifyState } from '../../core/crypto/oauthState.js';
+import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { log } from '../../logging.js';
 import { forgetAccessToken } from '../accounts/accessTokens.js';
 import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';
 import { openRefreshToken, sealRefreshToken } from '../accounts/tokenVault.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
 import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
+import { isSameBrowser, type LinkPurpose } from './browserBinding.js';
 import { linkingClock } from './clock.js';
 import { isDomainAllowed } from './domains.js';
 import { evaluateGrant, parseScopeString } from './scopes.js';
@@ -43,7 +41,7 @@ export type LinkOutcome =
   | { ok: false; code: LinkErrorCode };
 
 type StateResult =
-  | { ok: true; uid: string; email?: string; nonce: string; verifier: string }
+  | { ok: true; uid: string; email?: string; emailVerified: boolean; nonce: string; verifier: string }
   | { ok: false; code: 'state_invalid' | 'state_expired'; why: string };
 
 const failure = (code: LinkErrorCode, why: string, fields: Record<string, unknown> = {}): LinkOutcome => {
@@ -51,8 +49,25 @@ const failure = (code: LinkErrorCode, why: string, fields: Record<string, unknow
   return { ok: false, code };
 };
 
-/** Signed, unexpired, bound to the user, and its nonce used now for the first and last time. */
-async function checkState(state: string): Promise<StateResult> {
+/**
+ * What the browser brought back to the callback: the query Google added and the cookies it holds
+ * for us (the browser binding of SPEC §3.2.2).
+ */
+export interface CallbackRequest {
+  query: URLSearchParams;
+  cookieHeader: string | undefined;
+}
+
+/**
+ * Signed, unexpired, bound to the user, presented by the browser that asked for it, and its nonce
+ * used now for the first and last time (also when the browser is the wrong one: an URL that went
+ * astray is dead).
+ */
+export async function checkState(
+  state: string,
+  purpose: LinkPurpose,
+  cookieHeader: string | undefined,
+): Promise<StateResult> {
   const unverified = peekState(state);
   if (!unverified) return { ok: false, code: 'state_invalid', why: 'malformed' };
   let key: Awaited<ReturnType<typeof keyVersion>>;
@@ -76,9 +91,18 @@ async function checkState(state: string): Promise<StateResult> {
   // Unknown or already used (a replay), or issued to someone else: all the same to the browser.
   if (!stored) return { ok: false, code: 'state_invalid', why: 'nonce unknown or already used' };
   if (stored.uid !== uid) return { ok: false, code: 'state_invalid', why: 'nonce issued to another user' };
+  if (!isSameBrowser(purpose, nonce, cookieHeader, stored.browserHash))
+    return { ok: false, code: 'state_invalid', why: 'not the browser that asked for the URL' };
   if (stored.expiresAt.getTime() < now.getTime())
     return { ok: false, code: 'state_expired', why: 'nonce expired' };
-  return { ok: true, uid, email: stored.email, nonce, verifier: pkceVerifier(nonce, key) };
+  return {
+    ok: true,
+    uid,
+    email: stored.email,
+    emailVerified: stored.emailVerified === true,
+    nonce,
+    verifier: pkceVerifier(nonce, key),
+  };
 }
 
 /** Revokes a grant we decided not to keep; failure only costs a dangling grant, so it is logged. */
@@ -91,17 +115,17 @@ async function discard(token: string | undefined, why: string): Promise<void> {
   }
 }
 
-export async function completeLinking(query: URLSearchParams): Promise<LinkOutcome> {
+export async function completeLinking({ query, cookieHeader }: CallbackRequest): Promise<LinkOutcome> {
   const state = query.get('state') ?? '';
   const googleError = query.get('error');
   if (googleError) {
     // Use up the nonce so this state cannot be tried again.
-    if (state) await checkState(state).catch(() => undefined);
+    if (state) await checkState(state, 'google', cookieHeader).catch(() => undefined);
     return googleError === 'access_denied'
       ? failure('access_denied', 'the user declined consent')
       : failure('google_error', 'Google answered with an error', { googleError });
   }
-  const checked = await checkState(state);
+  const checked = await checkState(state, 'google', cookieHeader);
   if (!checked.ok) return failure(checked.code, `the state did not check out (${checked.why})`);
   const { uid } = checked;
   const code = query.get('code');
@@ -177,7 +201,10 @@ export async function completeLinking(query: URLSearchParams): Promise<LinkOutco
   forgetAccessToken(uid);
   await cleanUpReplaced(uid, account, replaced);
   await refreshSyncSchedule(uid); // automatic sync resumes (or starts) for the new link
-  await recordGoogleEmailOnOwnContact({ uid, email: checked.email }, identity.email);
+  await recordGoogleEmailOnOwnContact(
+    { uid, email: checked.email, emailVerified: checked.emailVerified },
+    identity.email,
+  );
   log.info('Google account linked', {
     uid,
     accountId: account.id,

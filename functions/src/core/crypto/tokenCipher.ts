@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { SealedValue } from '../../domain/accounts/sealedValue.js';
 import { deriveKey, type KeyMaterial } from './keys.js';
 
 /**
@@ -6,15 +7,6 @@ import { deriveKey, type KeyMaterial } from './keys.js';
  * was sealed with (so the key can rotate) and is bound to where it is stored by the additional
  * authenticated data: a ciphertext copied into another user's record does not open there.
  */
-
-export interface SealedValue {
-  alg: 'A256GCM';
-  /** Version of `token-encryption-key` whose material sealed this value. */
-  keyVersion: string;
-  iv: string;
-  ciphertext: string;
-  tag: string;
-}
 
 const IV_BYTES = 12; // the GCM standard nonce size (NIST SP 800-38D §8.2)
 
@@ -49,16 +41,4 @@ export function open(sealed: SealedValue, key: KeyMaterial, aad: string): string
     decipher.update(Buffer.from(sealed.ciphertext, 'base64')),
     decipher.final(),
   ]).toString('utf8');
-}
-
-export function isSealedValue(value: unknown): value is SealedValue {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    v.alg === 'A256GCM' &&
-    typeof v.keyVersion === 'string' &&
-    typeof v.iv === 'string' &&
-    typeof v.ciphertext === 'string' &&
-    typeof v.tag === 'string'
-  );
 }

@@ -28,7 +28,15 @@ export const accountRoutes: Route<UserContext>[] = [
     // Answers 200, not 201: nothing the client can address is created, only a URL to follow.
     method: 'POST',
     path: '/me/accounts/google',
-    handle: async ({ caller }) => ({ status: 200, body: await (await linking()).startLinking(caller) }),
+    handle: async ({ caller }) => {
+      const { authorizationUrl, setCookie } = await (await linking()).startLinking(caller);
+      // The URL is per user and per attempt: no cache may keep it, nor the cookie that goes with it.
+      return {
+        status: 200,
+        body: { authorizationUrl },
+        headers: { 'set-cookie': setCookie, 'cache-control': 'no-store' },
+      };
+    },
   },
   {
     method: 'DELETE',

@@ -10,6 +10,7 @@ import type {
   ChangeRead,
   ContactQuery,
   CrmStore,
+  OwnContactUser,
   WriteOptions,
   Written,
 } from '../../../ports/crmStore.js';
@@ -35,7 +36,7 @@ export class FirestoreCrmStore implements CrmStore {
    * One transaction reads the user's link document first, so concurrent first calls conflict on it:
    * Firestore retries the loser, which then finds the link the winner wrote (created once).
    */
-  ensureUserContact(user: { uid: string; email?: string }): Promise<Contact> {
+  ensureUserContact(user: OwnContactUser): Promise<Contact> {
     const actor: Actor = { uid: user.uid, admin: false, by: 'user' };
     const email = user.email?.toLowerCase();
     return inTransaction(this.db, async (tx) => {
@@ -46,11 +47,14 @@ export class FirestoreCrmStore implements CrmStore {
         const linked = await tx.get(this.contacts.ref(linkedId));
         if (linked.exists) return renderContact(linked.id, linked.data() as StoredContact, actor);
       }
-      if (email) {
+      // An unverified address is only a claim: adopting by it would hand anyone who signs up with a
+      // colleague's address that colleague's contact. Another user's own contact is theirs alone.
+      if (email && user.emailVerified === true) {
         const matches = await tx.get(
           this.db.collection(COLLECTIONS.contacts).where('emailKeys', 'array-contains', email).limit(50),
         );
-        const oldest = [...matches.docs].sort(
+        const unowned = matches.docs.filter((doc) => !(doc.get('userUids') as string[] | undefined)?.length);
+        const oldest = unowned.sort(
           (a, b) => a.createTime.toMillis() - b.createTime.toMillis() || a.id.localeCompare(b.id),
         )[0];
         if (oldest) {

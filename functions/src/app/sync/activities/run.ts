@@ -1,16 +1,16 @@
-import type { LinkedAccountRecord } from '../../../adapters/firestore/accounts.js';
 import type { ActivitySyncState, EventIndex } from '../../../adapters/firestore/activitySyncState.js';
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import type { CalendarApi } from '../../../adapters/google/calendar.js';
 import type { SyncField } from '../../../core/sync/activities/fields.js';
 import type { SyncWindow } from '../../../core/sync/activities/plan.js';
 import type { FieldConflict } from '../../../core/sync/merge.js';
+import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type { Actor } from '../../../domain/crm/common.js';
+import { emptyCounts, type KindSyncResult } from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { log } from '../../../logging.js';
 import type { CrmStore } from '../../../ports/crmStore.js';
 import { ReauthRequiredError } from '../../accounts/accessTokens.js';
-import { emptyCounts, type KindSyncResult } from '../model.js';
 
 /** Everything one activity sync run works with, and what it has done so far. */
 export interface ActivityRun {

@@ -2,8 +2,8 @@ import { ActivitySyncState, EventIndex } from '../../../adapters/firestore/activ
 import { firestore } from '../../../adapters/firestore/client.js';
 import { GoogleApiCaller } from '../../../adapters/google/apiCaller.js';
 import { CalendarApi } from '../../../adapters/google/calendar.js';
+import type { ActivitySyncSettings, KindSync, KindSyncContext } from '../../../domain/sync/model.js';
 import { crmStore } from '../../crm/store.js';
-import type { ActivitySyncSettings, KindSync, KindSyncContext } from '../model.js';
 import { pullFromGoogle } from './pullFromGoogle.js';
 import { pushToGoogle } from './pushToGoogle.js';
 import { rollWindow, windowUntil } from './rollingWindow.js';

@@ -1,14 +1,14 @@
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import type { SyncField } from '../../../core/sync/contacts/fields.js';
 import type { FieldConflict } from '../../../core/sync/merge.js';
-import { AppError } from '../../../errors.js';
 import {
   emptyCounts,
   type ItemError,
   type KindCounts,
   type KindSyncResult,
   type SyncConflict,
-} from '../model.js';
+} from '../../../domain/sync/model.js';
+import { AppError } from '../../../errors.js';
 
 /** What one contact sync run did: the counts, conflicts and per-contact errors of SPEC §4.3 `SyncRun`. */
 export class ContactRunReport {

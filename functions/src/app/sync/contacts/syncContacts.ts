@@ -4,9 +4,14 @@ import { GoogleContactIndex } from '../../../adapters/firestore/googleContactInd
 import { GoogleApiCaller } from '../../../adapters/google/apiCaller.js';
 import { PeopleApi } from '../../../adapters/google/people.js';
 import { config } from '../../../config.js';
+import type {
+  ContactSyncSettings,
+  KindSync,
+  KindSyncContext,
+  KindSyncResult,
+} from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { crmStore } from '../../crm/store.js';
-import type { ContactSyncSettings, KindSync, KindSyncContext, KindSyncResult } from '../model.js';
 import { syncFromCrm } from './crmPass.js';
 import { settlePendingCreates } from './exports.js';
 import { syncFromGoogle } from './googlePass.js';

@@ -1,6 +1,6 @@
 import { inRunLedger } from '../../../adapters/firestore/syncLease.js';
-import type { SyncRequest } from '../messages.js';
-import type { SyncRun } from '../model.js';
+import type { SyncRequest } from '../../../domain/sync/messages.js';
+import type { SyncRun } from '../../../domain/sync/model.js';
 import { abandonedRun, isFinished, isLive, iso, LEASE_TTL_MS } from './lease.js';
 
 /**

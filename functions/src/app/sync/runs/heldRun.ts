@@ -1,5 +1,5 @@
 import { inRunLedger, type RunLedger } from '../../../adapters/firestore/syncLease.js';
-import type { SyncRun } from '../model.js';
+import type { SyncRun } from '../../../domain/sync/model.js';
 import { LEASE_TTL_MS } from './lease.js';
 
 /**

@@ -1,6 +1,4 @@
-import type { LinkedAccountRecord } from '../../../adapters/firestore/accounts.js';
-import { syncActivities } from '../activities/syncActivities.js';
-import { syncContacts } from '../contacts/syncContacts.js';
+import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type {
   ActivitySyncSettings,
   ContactSyncSettings,
@@ -9,7 +7,9 @@ import type {
   KindSyncResult,
   SyncKind,
   SyncSettings,
-} from '../model.js';
+} from '../../../domain/sync/model.js';
+import { syncActivities } from '../activities/syncActivities.js';
+import { syncContacts } from '../contacts/syncContacts.js';
 import type { RunError } from './runOutcome.js';
 
 /**

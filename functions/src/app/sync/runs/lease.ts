@@ -1,5 +1,5 @@
 import type { SyncLease } from '../../../adapters/firestore/syncLease.js';
-import type { RunStatus, SyncRun } from '../model.js';
+import type { RunStatus, SyncRun } from '../../../domain/sync/model.js';
 
 /**
  * The rules of the per-user lease (SPEC §3.6: runs never overlap, duplicates do no harm, nothing

@@ -1,6 +1,6 @@
 import { inRunLedger } from '../../../adapters/firestore/syncLease.js';
 import { newRunId } from '../../../adapters/firestore/syncRuns.js';
-import type { SyncKind, SyncRun } from '../model.js';
+import type { SyncKind, SyncRun } from '../../../domain/sync/model.js';
 import { abandonedRun, failedRun, isFinished, isLive, iso, QUEUED_RUN_TIMEOUT_MS } from './lease.js';
 
 /**

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
 import { publishSyncRequests } from '../../../adapters/pubsub/publisher.js';
 import { invalid, parseOrThrow } from '../../../domain/crm/validation.js';
+import { SYNC_KINDS } from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { log } from '../../../logging.js';
-import { SYNC_KINDS } from '../model.js';
 import { abandonUnpublishedRun, type QueuedRun, queueManualRun } from './queueManualRun.js';
 
 /**

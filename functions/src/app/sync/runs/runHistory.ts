@@ -1,7 +1,7 @@
 import { listRuns, RUNS_LIST_SCOPE, readRun } from '../../../adapters/firestore/syncRuns.js';
 import { type Page, pageRequest } from '../../../domain/crm/paging.js';
+import type { SyncRun } from '../../../domain/sync/model.js';
 import { notFound } from '../../../errors.js';
-import type { SyncRun } from '../model.js';
 
 /**
  * The caller's own runs (SPEC §4.3 `GET /api/me/sync/runs[/{runId}]`). Runs live under the caller's

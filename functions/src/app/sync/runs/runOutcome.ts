@@ -1,7 +1,7 @@
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
+import type { ItemError, SyncConflict, SyncKind, SyncRun } from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { ReauthRequiredError } from '../../accounts/accessTokens.js';
-import type { ItemError, SyncConflict, SyncKind, SyncRun } from '../model.js';
 
 /**
  * How a run's result reads (SPEC §3.6 "a clear error when it failed"): the error of a failed kind,

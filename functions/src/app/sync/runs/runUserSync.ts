@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type LinkedAccountRecord, linkedAccountOf } from '../../../adapters/firestore/accounts.js';
+import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
 import { readSyncSettings, recordKindCompleted } from '../../../adapters/firestore/syncSettings.js';
+import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
+import type { SyncRequest } from '../../../domain/sync/messages.js';
+import { SYNC_KINDS, type SyncKind, type SyncRun, type SyncSettings } from '../../../domain/sync/model.js';
 import { log } from '../../../logging.js';
 import { forgetAccessToken, getAccessToken } from '../../accounts/accessTokens.js';
-import type { SyncRequest } from '../messages.js';
-import { SYNC_KINDS, type SyncKind, type SyncRun, type SyncSettings } from '../model.js';
 import { type Claim, claimRun } from './claimRun.js';
 import { isTransientInfrastructureFault } from './faults.js';
 import { finishRun, type Holding, renewLease, saveProgress, yieldLease } from './heldRun.js';

@@ -9,10 +9,10 @@ import {
 import { publishSyncRequests } from '../../../adapters/pubsub/publisher.js';
 import { abandonedState, type ClaimPolicy, completedState } from '../../../core/schedule/claims.js';
 import { dueDispatch, type MinuteRange, planDueQueries } from '../../../core/schedule/slots.js';
+import type { SyncRequest } from '../../../domain/sync/messages.js';
+import { PERIOD_MINUTES, type SyncKind } from '../../../domain/sync/model.js';
 import { log } from '../../../logging.js';
 import { activeApp } from '../../settings/googleSettings.js';
-import type { SyncRequest } from '../messages.js';
-import { PERIOD_MINUTES, type SyncKind } from '../model.js';
 
 /**
  * `syncTick` (SPEC §3.6): claims the scheduler minutes not dispatched yet, finds the users due in

@@ -1,8 +1,9 @@
-import { type LinkedAccountRecord, linkedAccountOf } from '../../../adapters/firestore/accounts.js';
+import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
 import { deriveScheduleFromUser, type UserSchedule } from '../../../adapters/firestore/syncSchedule.js';
 import { settingsFrom } from '../../../adapters/firestore/syncSettings.js';
 import { encodeSlot, slotOf } from '../../../core/schedule/slots.js';
-import { SYNC_KINDS, type SyncKind, type SyncSettings } from '../model.js';
+import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
+import { SYNC_KINDS, type SyncKind, type SyncSettings } from '../../../domain/sync/model.js';
 
 /**
  * Keeps `syncSchedule/{uid}` in step with what should run automatically for the user (SPEC §3.6):

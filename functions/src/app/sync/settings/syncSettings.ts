@@ -1,17 +1,22 @@
 import { z } from 'zod';
-import type { Caller } from '../../../adapters/auth/firebaseAuth.js';
 import {
   disableContactSyncOfTag,
   readSyncSettings,
   writeSyncSettings,
 } from '../../../adapters/firestore/syncSettings.js';
+import type { Caller } from '../../../domain/auth/caller.js';
 import { recordId } from '../../../domain/crm/common.js';
 import { isIsoDate } from '../../../domain/crm/time.js';
 import { invalid } from '../../../domain/crm/validation.js';
+import {
+  PERIOD_MINUTES,
+  type PeriodMinutes,
+  type SyncSettings,
+  type SyncSettingsView,
+} from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { fieldErrors } from '../../../validation.js';
 import { actorOf, crmStore } from '../../crm/store.js';
-import { PERIOD_MINUTES, type PeriodMinutes, type SyncSettings, type SyncSettingsView } from '../model.js';
 import { refreshSyncSchedule } from '../schedule/refreshSchedule.js';
 
 /**

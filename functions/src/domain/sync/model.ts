@@ -1,4 +1,4 @@
-import type { LinkedAccountRecord } from '../../adapters/firestore/accounts.js';
+import type { LinkedAccountRecord } from '../accounts/linkedAccount.js';
 
 /**
  * The shared vocabulary of a sync run (SPEC §3.6, §4.3 `SyncRun`, `SyncSettings`): what a run is,
