@@ -19,7 +19,7 @@ export const MAX_COMMIT_WRITES = 500;
 export const MAX_COMMIT_BYTES = 9 * 1024 * 1024;
 
 export type StagedWrite =
-  | { op: 'create' | 'set'; ref: DocumentReference; data: DocumentData }
+  | { op: 'create' | 'set' | 'merge'; ref: DocumentReference; data: DocumentData }
   | { op: 'delete'; ref: DocumentReference };
 
 function sizeOf(write: StagedWrite): number {
@@ -30,6 +30,7 @@ function sizeOf(write: StagedWrite): number {
 function apply(batch: WriteBatch, write: StagedWrite): void {
   if (write.op === 'create') batch.create(write.ref, write.data);
   else if (write.op === 'set') batch.set(write.ref, write.data);
+  else if (write.op === 'merge') batch.set(write.ref, write.data, { merge: true });
   else batch.delete(write.ref);
 }
 

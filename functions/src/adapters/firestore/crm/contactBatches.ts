@@ -6,6 +6,7 @@ import type { WriteOptions, WriteSet } from '../../../ports/crmStore.js';
 import { firestoreWriteSet } from '../writeSet.js';
 import { contactChangeEntry } from './changeLog.js';
 import { personalTags, renderContact, type StoredContact } from './contacts.js';
+import { contactIdsByEmail, emailIndexWrites } from './emailIndex.js';
 import { COLLECTIONS, newMeta } from './records.js';
 import { readVisibleTag } from './tags.js';
 
@@ -30,6 +31,19 @@ export async function getContacts(
     }
   }
   return found;
+}
+
+/** Contacts having one of these addresses (case-insensitive), oldest first: two bulk reads (emailIndex.ts). */
+export async function findContactsByEmail(
+  db: Firestore,
+  emails: string[],
+  viewer: Actor,
+): Promise<Contact[]> {
+  const keys = new Set(emails.map((email) => email.toLowerCase()));
+  const found = await getContacts(db, await contactIdsByEmail(db, [...keys]), viewer);
+  return [...found.values()]
+    .filter((contact) => emailKeys(contact).some((email) => keys.has(email)))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 /** A tag as the actor may use it, read once per write set (a page imports into one tag). */
@@ -77,6 +91,7 @@ export async function stageContactCreate(
   firestoreWriteSet(set).add(id, [
     { op: 'create', ref: db.collection(COLLECTIONS.contacts).doc(id), data },
     { op: 'create', ...change },
+    ...emailIndexWrites(db, id, [], data.emailKeys),
   ]);
   return renderContact(id, data, actor);
 }

@@ -18,7 +18,7 @@ import type {
 import { FirestoreWriteSet, firestoreWriteSet } from '../writeSet.js';
 import { ActivityRepository } from './activities.js';
 import { cursorNow, FEEDS, readFeed } from './changeLog.js';
-import { getContacts, stageContactCreate } from './contactBatches.js';
+import { findContactsByEmail, getContacts, stageContactCreate } from './contactBatches.js';
 import { ContactRepository, renderContact, type StoredContact } from './contacts.js';
 import { COLLECTIONS, inTransaction } from './records.js';
 import { TagRepository } from './tags.js';
@@ -106,7 +106,7 @@ export class FirestoreCrmStore implements CrmStore {
     return this.contacts.list(query, viewer);
   }
   findContactsByEmail(emails: string[], viewer: Actor): Promise<Contact[]> {
-    return this.contacts.findByEmail(emails, viewer);
+    return findContactsByEmail(this.db, emails, viewer);
   }
   updateContact(
     id: string,
