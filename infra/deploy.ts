@@ -1,14 +1,18 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import {
   type DeploymentParameters,
   FUNCTIONS,
   functionEnvironment,
   functionsBaseUrl,
   RUNTIME,
+  SCHEDULE_OPERATOR_ROLE,
   SECRET_NAMES,
+  SECRET_ROLES,
   SERVICE_ACCOUNTS,
   schedulerJob,
 } from './deployment.js';
+import { HOSTING_DEPLOY_CONFIG, hostingConfig } from './hosting.js';
 
 /**
  * Deploys crm-google-sync into the customer's project with gcloud:
@@ -54,6 +58,20 @@ export function deploymentCommands(parameters: DeploymentParameters): string[][]
       `--project=${projectId}`,
     ],
   ];
+  commands.push([
+    'gcloud',
+    'iam',
+    'roles',
+    'create',
+    SCHEDULE_OPERATOR_ROLE.id,
+    `--permissions=${SCHEDULE_OPERATOR_ROLE.permissions.join(',')}`,
+    '--title=CRM sync schedule operator',
+    '--stage=GA',
+    project,
+  ]);
+  // `custom:<id>` in SERVICE_ACCOUNTS names a role of this project (infra/deployment.ts).
+  const roleName = (role: string) =>
+    role.startsWith('custom:') ? `projects/${projectId}/roles/${role.slice('custom:'.length)}` : role;
   for (const account of Object.values(SERVICE_ACCOUNTS)) {
     commands.push(['gcloud', 'iam', 'service-accounts', 'create', account.id, project]);
     for (const role of account.roles) {
@@ -63,13 +81,24 @@ export function deploymentCommands(parameters: DeploymentParameters): string[][]
         'add-iam-policy-binding',
         projectId,
         `--member=serviceAccount:${sa(account.id)}`,
-        `--role=${role}`,
+        `--role=${roleName(role)}`,
         '--condition=None',
       ]);
     }
   }
   for (const secret of SECRET_NAMES) {
     commands.push(['gcloud', 'secrets', 'create', secret, '--replication-policy=automatic', project]);
+    for (const role of SECRET_ROLES[secret]) {
+      commands.push([
+        'gcloud',
+        'secrets',
+        'add-iam-policy-binding',
+        secret,
+        `--member=serviceAccount:${sa(SERVICE_ACCOUNTS.runtime.id)}`,
+        `--role=${role}`,
+        project,
+      ]);
+    }
   }
   const topics = new Set(FUNCTIONS.flatMap((fn) => (fn.trigger.kind === 'pubsub' ? [fn.trigger.topic] : [])));
   for (const topic of topics) commands.push(['gcloud', 'pubsub', 'topics', 'create', topic, project]);
@@ -142,7 +171,29 @@ export function deploymentCommands(parameters: DeploymentParameters): string[][]
     `--oidc-token-audience=${job.uri}`,
     project,
   ]);
+  // The web console on Firebase Hosting, with its rewrites to the functions above (infra/hosting.ts).
+  commands.push(
+    ['npm', 'run', 'build:console'],
+    [
+      'npx',
+      'firebase-tools@14',
+      'deploy',
+      '--only',
+      'hosting',
+      `--project=${projectId}`,
+      `--config=${HOSTING_DEPLOY_CONFIG}`,
+    ],
+  );
   return commands;
+}
+
+/** firebase.json with the hosting rewrites pointing at the deployment's region. */
+export function writeHostingDeployConfig(region: string): void {
+  const firebase = JSON.parse(readFileSync('firebase.json', 'utf8')) as Record<string, unknown>;
+  writeFileSync(
+    HOSTING_DEPLOY_CONFIG,
+    `${JSON.stringify({ ...firebase, hosting: hostingConfig(region) }, null, 2)}\n`,
+  );
 }
 
 function main(): void {
@@ -164,6 +215,7 @@ function main(): void {
     allowedDomains: process.env.ALLOWED_DOMAINS,
   };
   const dryRun = process.argv.includes('--dry-run');
+  if (!dryRun) writeHostingDeployConfig(region);
   for (const command of deploymentCommands(parameters)) {
     console.log(`$ ${command.join(' ')}`);
     if (dryRun) continue;
@@ -171,6 +223,7 @@ function main(): void {
     if (result.status !== 0 && !command.includes('create')) process.exit(result.status ?? 1);
   }
   console.log(`\nAuthorized redirect URI for the OAuth client: ${parameters.publicBaseUrl}/oauthCallback`);
+  console.log(`Web console (Firebase Hosting): https://${projectId}.web.app/app/`);
 }
 
 if (process.argv[1]?.endsWith('deploy.ts')) main();

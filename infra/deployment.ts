@@ -12,8 +12,49 @@ export const SCHEDULER_JOB_ID = 'sync-tick';
 export const SECRET_NAMES = [
   'oauth-client-secret',
   'shared-oauth-client-secret',
+  'gmail-oauth-client-secret',
   'token-encryption-key',
 ] as const;
+
+/**
+ * Least privilege (issue #16): the runtime holds Secret Manager roles on the product's own secrets
+ * only, granted on each secret (Google documents the secret as the lowest resource for these roles,
+ * https://cloud.google.com/iam/docs/roles-permissions/secretmanager). Every secret is read
+ * (`secretAccessor`); the key gets new versions only (`secretVersionAdder`: created on first use);
+ * the client secrets also have their older versions disabled when a new one is saved, which needs
+ * `secretVersionManager` (https://cloud.google.com/secret-manager/docs/disable-secret-version).
+ * The deployment creates the secrets, so the runtime needs no project-wide right to create any.
+ */
+export const SECRET_ROLES: Record<(typeof SECRET_NAMES)[number], readonly string[]> = {
+  'oauth-client-secret': ['roles/secretmanager.secretAccessor', 'roles/secretmanager.secretVersionManager'],
+  'shared-oauth-client-secret': [
+    'roles/secretmanager.secretAccessor',
+    'roles/secretmanager.secretVersionManager',
+  ],
+  'gmail-oauth-client-secret': [
+    'roles/secretmanager.secretAccessor',
+    'roles/secretmanager.secretVersionManager',
+  ],
+  'token-encryption-key': ['roles/secretmanager.secretAccessor', 'roles/secretmanager.secretVersionAdder'],
+};
+
+/**
+ * What `settings` does to the `sync-tick` job (SPEC §3.1.6): read it, pause and resume it, change
+ * its schedule. Cloud Scheduler's predefined roles are granted on the project (its roles page names
+ * Project as their lowest resource, https://cloud.google.com/iam/docs/roles-permissions/cloudscheduler),
+ * and `roles/cloudscheduler.admin` could also create, delete and run any job; so the runtime gets a
+ * custom role with exactly these four permissions (`enable` is what ResumeJob checks), and nothing
+ * that creates, deletes or runs a job.
+ */
+export const SCHEDULE_OPERATOR_ROLE = {
+  id: 'crmSyncScheduleOperator',
+  permissions: [
+    'cloudscheduler.jobs.get',
+    'cloudscheduler.jobs.pause',
+    'cloudscheduler.jobs.enable',
+    'cloudscheduler.jobs.update',
+  ],
+} as const;
 
 export interface FunctionDeployment {
   name: string;
@@ -69,15 +110,17 @@ export const FUNCTIONS: readonly FunctionDeployment[] = [
   },
 ];
 
-/** Service accounts the deployment creates, with the project roles each needs and nothing more. */
+/**
+ * Service accounts the deployment creates, with the project roles each needs and nothing more
+ * (`custom:` names a role the deployment defines in the project; secrets are granted per secret).
+ */
 export const SERVICE_ACCOUNTS = {
   runtime: {
     id: 'crm-sync-runtime',
     roles: [
       'roles/datastore.user', // Firestore: all state
-      'roles/secretmanager.admin', // creates missing secrets, adds and disables versions
       'roles/pubsub.publisher', // syncTick's fan-out and syncNow's queued runs
-      'roles/cloudscheduler.admin', // settings: pause/resume the sync-tick job
+      `custom:${SCHEDULE_OPERATOR_ROLE.id}`, // settings: read, pause/resume, reschedule sync-tick
       'roles/firebaseauth.viewer', // revocation check of ID tokens
     ],
   },

@@ -1,4 +1,5 @@
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../functions/src/index.js';
+import { buildConsole } from './local/console.js';
 import { startGateway } from './local/gateway.js';
 import { MissingPrerequisite } from './local/prerequisites.js';
 import { splitHostPort } from './local/processes.js';
@@ -26,6 +27,7 @@ const addresses = {
   secretManager: env.SECRET_MANAGER_EMULATOR_HOST || '127.0.0.1:8090',
   scheduler: env.CLOUD_SCHEDULER_EMULATOR_HOST || '127.0.0.1:8091',
   googleApi: env.GOOGLE_API_BASE_URL ? undefined : `127.0.0.1:${env.GOOGLE_API_EMULATOR_PORT || 8092}`,
+  mail: { imapPort: Number(env.LOCAL_IMAP_PORT || 8143), smtpPort: Number(env.LOCAL_SMTP_PORT || 8025) },
 };
 const publicBaseUrl = (env.PUBLIC_BASE_URL || `http://127.0.0.1:${port}`).replace(/\/+$/, '');
 env.PUBLIC_BASE_URL = publicBaseUrl;
@@ -49,9 +51,12 @@ process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
 try {
-  console.log(`Starting the local stack for project ${projectId}…`);
+  console.log(`Starting the local stack for project ${projectId}, and building the web console…`);
+  const consoleBuilt = buildConsole();
+  consoleBuilt.catch(() => undefined); // awaited below; this only keeps it from being unhandled meanwhile
   const emulators = await startEmulators(projectId, addresses, { verbose: env.VERBOSE === '1' });
   stopEmulators = emulators.stop;
+  await consoleBuilt;
   const gateway = await startGateway({
     host: '127.0.0.1',
     port,
@@ -68,8 +73,10 @@ try {
   console.log(`Auth emulator:            ${addresses.auth}`);
   console.log(`Secret Manager emulator:  http://${addresses.secretManager}`);
   console.log(`Cloud Scheduler emulator: http://${addresses.scheduler} (job ${job} on ${schedulerHost})`);
+  console.log(`IMAP server (Dovecot):    127.0.0.1:${addresses.mail.imapPort} (XOAUTH2)`);
+  console.log(`SMTP server:              127.0.0.1:${addresses.mail.smtpPort} (XOAUTH2)`);
   for (const name of HTTP_FUNCTIONS) console.log(`function ${name.padEnd(14)} ${publicBaseUrl}/${name}`);
-  console.log(`App page:                 ${publicBaseUrl}/app/`);
+  console.log(`Web console:              ${publicBaseUrl}/app/`);
   if (demoClient) {
     console.log(
       `Demo OAuth client:        ${DEMO_OAUTH_CLIENT.clientId} (secret ${DEMO_OAUTH_CLIENT.clientSecret}), registered in the Google emulator`,

@@ -18,6 +18,7 @@ export type CalendarLike = Pick<
   | 'expireSyncTokens'
   | 'reset'
   | 'dump'
+  | 'onChange'
 >;
 
 export function createCalendar(now: () => Date): CalendarLike {

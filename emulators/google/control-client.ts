@@ -1,6 +1,8 @@
 /** A small typed client for the emulator's control API (`/__emulator/…`), for tests and the local stack. */
 import type { FaultInput } from './faults.js';
 import type { ConsentDirective } from './oauth/store.js';
+import type { Channel } from './push/channels.js';
+import type { Delivery } from './push/delivery.js';
 import type { RequestLogSummary } from './requestLog.js';
 import type { Account, AccountInput, OAuthClientRecord } from './state/accounts.js';
 
@@ -88,6 +90,14 @@ export class GoogleEmulatorControl {
     this.call<void>('POST', `${this.c(email)}/${eventId}/respond`, { response });
   expireCalendarSyncTokens = (email?: string) =>
     this.call<void>('POST', '/calendar/expire-sync-tokens', { email });
+
+  // Calendar push notifications (events.watch channels and what was delivered on them).
+  pushChannels = () => this.call<Channel[]>('GET', '/push/channels');
+  pushDeliveries = (channelId?: string) =>
+    this.call<Delivery[]>(
+      'GET',
+      `/push/deliveries${channelId ? `?channelId=${encodeURIComponent(channelId)}` : ''}`,
+    );
 }
 
 const groupId = (id: string) => id.replace(/^contactGroups\//, '');

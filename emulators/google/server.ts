@@ -12,6 +12,7 @@ import { SCOPES } from './oauth/scopes.js';
 import { token } from './oauth/token.js';
 import { groupRoutes } from './people/groups.js';
 import { peopleRoutes } from './people/routes.js';
+import { pushRoutes } from './push/routes.js';
 import type { EmulatorState } from './state/state.js';
 
 const peopleService: ApiService = {
@@ -19,6 +20,14 @@ const peopleService: ApiService = {
   service: 'people.googleapis.com',
   prefix: '/v1/',
   routes: [...peopleRoutes, ...groupRoutes],
+};
+
+/** `events.watch` and `channels.stop` (push/), matched on the whole path before the Calendar module. */
+const pushService: ApiService = {
+  family: 'calendar',
+  service: 'calendar-json.googleapis.com',
+  prefix: '/calendar/v3/',
+  routes: pushRoutes,
 };
 
 type OAuthHandler = (req: EmuRequest, state: EmulatorState, base: string) => EmuResponse;
@@ -77,6 +86,16 @@ function resolveCall(req: EmuRequest, state: EmulatorState, base: string): Call 
       apiMethod: found.route.apiMethod,
       scopes: found.route.scopes,
       run: (email) => found.route.handle({ req, state, email: email ?? '', match: found.match }),
+    };
+  }
+  const push = findRoute(pushService, req.method, req.path);
+  if (push) {
+    return {
+      family: 'calendar',
+      service: pushService.service,
+      apiMethod: push.route.apiMethod,
+      scopes: push.route.scopes,
+      run: (email) => push.route.handle({ req, state, email: email ?? '', match: push.match }),
     };
   }
   if (req.path.startsWith('/calendar/v3/')) {

@@ -17,6 +17,8 @@ const origin = z
     return (url.pathname === '/' || url.pathname === '') && !url.search && !url.hash;
   }, 'must be an origin such as http://127.0.0.1:8092, without a path');
 
+const port = z.coerce.number().int().min(1).max(65535);
+
 const CLIENT_ID = /^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$/;
 
 const EnvSchema = z.object({
@@ -41,6 +43,8 @@ const EnvSchema = z.object({
     .regex(CLIENT_ID, 'must look like <digits>-<id>.apps.googleusercontent.com')
     .optional(),
   ALLOWED_DOMAINS: z.string().optional(),
+  LOCAL_IMAP_PORT: port.optional(),
+  LOCAL_SMTP_PORT: port.optional(),
 });
 
 export interface Config {
@@ -61,6 +65,11 @@ export interface Config {
   contactGroupName: string;
   sharedOAuthClientId?: string;
   initialAllowedDomains: string[];
+  /**
+   * The local stack's IMAP and SMTP servers (SPEC §4.2): when both are set, the Gmail provider's
+   * preset points at them on 127.0.0.1 instead of Google's hosts. Never set in the cloud.
+   */
+  localMail?: { imapPort: number; smtpPort: number };
 }
 
 export const GOOGLE_CLIENT_ID_PATTERN = CLIENT_ID;
@@ -104,6 +113,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .split(',')
       .map((domain) => domain.trim().toLowerCase())
       .filter(Boolean),
+    localMail:
+      e.LOCAL_IMAP_PORT && e.LOCAL_SMTP_PORT
+        ? { imapPort: e.LOCAL_IMAP_PORT, smtpPort: e.LOCAL_SMTP_PORT }
+        : undefined,
   };
 }
 

@@ -32,14 +32,18 @@ export class AppError extends Error {
   override name = 'AppError';
   readonly status: number;
 
+  /** Seconds the client should wait before trying again (sent as `Retry-After`), for 429 and 503. */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: Record<string, unknown>,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.status = STATUS_BY_CODE[code];
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   toBody(): ErrorBody {
@@ -57,8 +61,31 @@ export const conflict = (message: string) => new AppError('conflict', message);
 export const preconditionFailed = () =>
   new AppError('precondition_failed', 'The record changed since you read it; read it again and retry.');
 
+/**
+ * What a client should do about a fault of our own storage or messaging (a gRPC status of Firestore
+ * or Pub/Sub, https://grpc.github.io/grpc/core/md_doc_statuscodes.html): all are worth retrying
+ * shortly, none is the client's error and none is `internal`.
+ */
+const RETRY_LATER_BY_GRPC_CODE: Record<number, { code: ErrorCode; message: string }> = {
+  4: { code: 'unavailable', message: 'The service took too long to answer; try again in a moment.' },
+  8: { code: 'rate_limited', message: 'Too many requests right now; try again in a moment.' },
+  10: {
+    code: 'unavailable',
+    message: 'Too many concurrent changes to the same data; try again in a moment.',
+  },
+  14: { code: 'unavailable', message: 'The service is unavailable right now; try again in a moment.' },
+};
+
 /** Turns anything thrown into an AppError; unknown errors become `internal` with a generic message. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  const grpcCode = (error as { code?: unknown } | null)?.code;
+  const retryLater = typeof grpcCode === 'number' ? RETRY_LATER_BY_GRPC_CODE[grpcCode] : undefined;
+  if (retryLater) {
+    return new AppError(retryLater.code, retryLater.message, undefined, {
+      cause: error,
+      retryAfterSeconds: 1,
+    });
+  }
   return new AppError('internal', 'An internal error occurred.', undefined, { cause: error });
 }

@@ -15,22 +15,41 @@ interface TraceContext {
 
 const traceStorage = new AsyncLocalStorage<TraceContext>();
 
+/**
+ * What a secret is, by name: a value under one of these keys is a credential (tokens, secrets,
+ * authorization headers, passwords, cookies, key material). A field merely named `code` is not: it
+ * is an error code far more often than anything else, and an OAuth authorization code is recognised
+ * by its value below, wherever it appears.
+ */
 const SENSITIVE_KEY =
-  /secret|token|authorization|password|passwd|cookie|credential|verifier|private_?key|api_?key|^code$|^key$|ciphertext/i;
-// Bearer credentials, Google access (ya29.) and refresh (1//) tokens, JWTs, PEM private keys.
+  /secret|token|authorization|password|passwd|cookie|credential|verifier|private_?key|api_?key|^key$|ciphertext/i;
+/**
+ * What a secret is, by shape: Bearer credentials, Google access (`ya29.`) and refresh (`1//`) tokens,
+ * Google OAuth authorization codes (`4/0…`), JWTs, PEM private keys, and the value of every
+ * credential-carrying query parameter of a URL (`code`, `*token`, `client_secret`: RFC 6749 §4.1.2,
+ * §4.1.3).
+ */
 const SENSITIVE_VALUE =
-  /Bearer\s+[\w.~+/=-]+|ya29\.[\w.-]+|\b1\/\/[\w.-]{10,}|eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+  /Bearer\s+[\w.~+/=-]+|ya29\.[\w.-]+|\b1\/\/[\w.-]{10,}|\b4\/[\w-]{10,}|eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g;
+const SENSITIVE_QUERY_VALUE = /([?&#](?:code|[\w-]*token|client_secret)=)[^&#\s"']+/gi;
 
 export const REDACTED = '[REDACTED]';
 
 /** Returns a copy of `value` with secrets replaced; safe on cycles and errors. */
 export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
-  if (typeof value === 'string') return value.replace(SENSITIVE_VALUE, REDACTED);
+  if (typeof value === 'string') {
+    return value.replace(SENSITIVE_VALUE, REDACTED).replace(SENSITIVE_QUERY_VALUE, `$1${REDACTED}`);
+  }
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[Circular]';
   seen.add(value);
   if (value instanceof Error) {
-    return { name: value.name, message: redact(value.message, seen), stack: redact(value.stack, seen) };
+    return {
+      name: value.name,
+      message: redact(value.message, seen),
+      ...errorCodes(value),
+      stack: redact(value.stack, seen),
+    };
   }
   if (Array.isArray(value)) return value.map((item) => redact(item, seen));
   const out: Record<string, unknown> = {};
@@ -38,6 +57,20 @@ export function redact(value: unknown, seen = new WeakSet<object>()): unknown {
     out[key] = SENSITIVE_KEY.test(key) && item !== undefined && item !== null ? REDACTED : redact(item, seen);
   }
   return out;
+}
+
+/**
+ * What an error says about its kind, kept in the log line (an AppError's or gRPC status `code`, a
+ * GoogleApiFailure's `kind`, HTTP `status` and `reason`). Only scalars: an error's other fields (a
+ * gaxios `config` holds the request's headers) are left out.
+ */
+function errorCodes(error: Error): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of ['code', 'kind', 'status', 'reason'] as const) {
+    const value = (error as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string' || typeof value === 'number') fields[key] = redact(value);
+  }
+  return fields;
 }
 
 /**

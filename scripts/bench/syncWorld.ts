@@ -76,7 +76,8 @@ export async function startSyncWorld(): Promise<SyncWorld> {
   });
   try {
     await waitForHttp(`${googleApiBaseUrl}/.well-known/openid-configuration`, google, 60_000);
-    const emulators = await startEmulators(PROJECT_ID, hosts);
+    const mail = { imapPort: await freePort(), smtpPort: await freePort() };
+    const emulators = await startEmulators(PROJECT_ID, { ...hosts, mail });
     const gateway = await startGateway({
       host: '127.0.0.1',
       port: gatewayPort,
@@ -87,7 +88,8 @@ export async function startSyncWorld(): Promise<SyncWorld> {
       await gateway.close();
       await Promise.all([emulators.stop(), google.stop()]);
     };
-    const world = { projectId: PROJECT_ID, gateway, baseUrl, googleApiBaseUrl, hosts, stop };
+    const { dovecot, smtp } = emulators;
+    const world = { projectId: PROJECT_ID, gateway, baseUrl, googleApiBaseUrl, hosts, dovecot, smtp, stop };
     return { ...world, admin: await createUser(world, { admin: true }) };
   } catch (error) {
     await google.stop();

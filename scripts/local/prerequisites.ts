@@ -53,3 +53,38 @@ export function checkPrerequisites(): Prerequisites {
   }
   return { gcloud: 'gcloud', sdkRoot };
 }
+
+const DOVECOT = '/usr/sbin/dovecot';
+
+/**
+ * The local IMAP server is Debian's Dovecot (`dovecot-imapd`, MACHINE-NOTES "Mail servers"). A fresh
+ * machine lacks it: as root with apt it is installed here, saying so in one line (its own service
+ * does not start on these machines, which is what we want); elsewhere the missing package is named.
+ */
+export function ensureDovecot(): string {
+  if (existsSync(DOVECOT)) return DOVECOT;
+  const root = process.getuid?.() === 0;
+  if (!root || run('apt-get', ['--version']) === undefined) {
+    throw new MissingPrerequisite(
+      'Dovecot is required for the local mail server: install the Debian package dovecot-imapd (sudo apt-get install dovecot-imapd).',
+    );
+  }
+  console.log('Installing dovecot-imapd with apt-get (the local IMAP server for mail)…');
+  // Wait for the dpkg lock rather than fail when another apt run holds it.
+  const lock = ['-o', 'DPkg::Lock::Timeout=300'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', ...lock],
+    ['install', '-y', '--no-install-recommends', ...lock, 'dovecot-imapd'],
+  ]) {
+    const result = spawnSync('apt-get', ['-q', ...args], { encoding: 'utf8', env });
+    if (result.status !== 0) {
+      throw new MissingPrerequisite(
+        `Installing dovecot-imapd failed (apt-get ${args[0]}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
+      );
+    }
+  }
+  if (!existsSync(DOVECOT))
+    throw new MissingPrerequisite('dovecot-imapd was installed but /usr/sbin/dovecot is missing.');
+  return DOVECOT;
+}

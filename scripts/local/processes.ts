@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /**
  * Child processes of the local stack: each runs in its own process group so that stopping it also
@@ -91,4 +91,21 @@ export function freePort(): Promise<number> {
 export function splitHostPort(hostPort: string): { host: string; port: number } {
   const index = hostPort.lastIndexOf(':');
   return { host: hostPort.slice(0, index), port: Number(hostPort.slice(index + 1)) };
+}
+
+/** Polls until a TCP connection to host:port succeeds (a server without an HTTP endpoint). */
+export async function waitForTcp(host: string, port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host, port }, () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nothing answered at ${host}:${port} within ${timeoutMs / 1000} s`);
 }

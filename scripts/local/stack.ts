@@ -2,8 +2,10 @@ import { startGoogleEmulator } from '../../emulators/google/index.js';
 import { startSchedulerEmulator } from '../../emulators/scheduler/index.js';
 import { startSecretManagerEmulator } from '../../emulators/secret-manager/index.js';
 import { startAuthEmulator, startFirestoreEmulator, startPubsubEmulator } from './cloudEmulators.js';
-import { checkPrerequisites } from './prerequisites.js';
+import { type Dovecot, startDovecot } from './dovecot.js';
+import { checkPrerequisites, ensureDovecot } from './prerequisites.js';
 import { splitHostPort } from './processes.js';
+import { type LocalSmtpServer, startSmtpServer } from './smtpServer.js';
 
 /**
  * Starts the emulators of the local stack (SPEC §4.2) on the given host:port pairs and sets the
@@ -19,10 +21,14 @@ export interface EmulatorAddresses {
   scheduler: string;
   /** Set to start our Google API emulator on it; omit when GOOGLE_API_BASE_URL points elsewhere. */
   googleApi?: string;
+  /** Ports of the local IMAP (Dovecot) and SMTP servers on 127.0.0.1 (SPEC §4.2). */
+  mail: { imapPort: number; smtpPort: number };
 }
 
 export interface RunningEmulators {
   googleApiBaseUrl?: string;
+  dovecot: Dovecot;
+  smtp: LocalSmtpServer;
   stop: () => Promise<void>;
 }
 
@@ -32,6 +38,7 @@ export async function startEmulators(
   options: { verbose?: boolean } = {},
 ): Promise<RunningEmulators> {
   const prerequisites = checkPrerequisites();
+  ensureDovecot();
   // Offline there is no GCE metadata server: tell google-auth-library not to probe for one (it would
   // send requests off this machine and print MetadataLookupWarning). In the cloud this is unset.
   process.env.METADATA_SERVER_DETECTION = 'none';
@@ -56,7 +63,19 @@ export async function startEmulators(
       startSchedulerEmulator(splitHostPort(addresses.scheduler)).then(track),
       google ? startGoogleEmulator(google).then(track) : Promise.resolve(undefined),
     ]);
+    const googleApiBaseUrl = googleEmulator?.url ?? process.env.GOOGLE_API_BASE_URL ?? '';
+    // Both check XOAUTH2 tokens at the Google emulator's tokeninfo, so they start after it.
+    const dovecot = track(await startDovecot(addresses.mail.imapPort, googleApiBaseUrl));
+    const smtp = track(
+      await startSmtpServer({
+        port: addresses.mail.smtpPort,
+        googleApiBaseUrl,
+        imap: { port: dovecot.port, seedPassword: dovecot.seedPassword },
+      }),
+    );
     Object.assign(process.env, {
+      LOCAL_IMAP_PORT: String(addresses.mail.imapPort),
+      LOCAL_SMTP_PORT: String(addresses.mail.smtpPort),
       GOOGLE_CLOUD_PROJECT: projectId,
       FIRESTORE_EMULATOR_HOST: addresses.firestore,
       PUBSUB_EMULATOR_HOST: addresses.pubsub,
@@ -65,7 +84,7 @@ export async function startEmulators(
       CLOUD_SCHEDULER_EMULATOR_HOST: addresses.scheduler,
       ...(googleEmulator ? { GOOGLE_API_BASE_URL: googleEmulator.url } : {}),
     });
-    return { googleApiBaseUrl: googleEmulator?.url ?? process.env.GOOGLE_API_BASE_URL, stop };
+    return { googleApiBaseUrl, dovecot, smtp, stop };
   } catch (error) {
     await stop();
     throw error;

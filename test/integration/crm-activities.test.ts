@@ -170,6 +170,59 @@ describe('CRM activities API', function () {
     assert.equal(await activitiesState(), before);
   });
 
+  it("when a user names another user's own contact as organizer (create or PATCH), then 403 with a clear message and nothing is written; that user and an administrator may", async () => {
+    const bob = await createUser(stack);
+    const admin = await createUser(stack, { admin: true });
+    const bobContactId = (await api(bob, 'GET', '/me')).json.contactId;
+    const invitation = {
+      title: 'Invitations from Bob',
+      start: '2030-01-01T10:00:00Z',
+      end: '2030-01-01T11:00:00Z',
+      showInCalendar: true,
+      organizerContactId: bobContactId,
+      participants: [{ email: 'outsider@example.org' }],
+    };
+    const before = await activitiesState();
+    const refused = await api(alice, 'POST', '/activities', invitation);
+    assert.equal(refused.status, 403, JSON.stringify(refused.json));
+    assert.equal(refused.json.error.code, 'permission_denied');
+    assert.match(refused.json.error.message, /own contact the organizer/);
+    assert.ok(refused.json.error.details.fields.organizerContactId);
+    assert.equal(await activitiesState(), before, 'nothing written');
+
+    const own = await api(alice, 'POST', '/activities', { ...invitation, organizerContactId: undefined });
+    assert.equal(own.status, 201);
+    const afterOwn = await activitiesState();
+    for (const patch of [
+      { organizerContactId: bobContactId },
+      { organizerContactId: bobContactId, title: 'x' },
+    ]) {
+      const patched = await api(alice, 'PATCH', `/activities/${own.json.id}`, patch);
+      assert.equal(patched.status, 403, JSON.stringify(patched.json));
+    }
+    assert.equal(await activitiesState(), afterOwn, 'nothing written');
+    // Bob as a participant first does not open the door: naming him organizer still needs the right.
+    const withBob = await api(alice, 'PATCH', `/activities/${own.json.id}`, {
+      participants: [{ contactId: bobContactId }],
+    });
+    assert.equal(withBob.status, 200, JSON.stringify(withBob.json));
+    const promoted = await api(alice, 'PATCH', `/activities/${own.json.id}`, {
+      organizerContactId: bobContactId,
+    });
+    assert.equal(promoted.status, 403, JSON.stringify(promoted.json));
+    assert.equal(
+      (await api(alice, 'GET', `/activities/${own.json.id}`)).json.organizerContactId,
+      aliceContactId,
+    );
+
+    const byBob = await api(bob, 'POST', '/activities', invitation);
+    assert.equal(byBob.status, 201, JSON.stringify(byBob.json));
+    const byAdmin = await api(admin, 'POST', '/activities', invitation);
+    assert.equal(byAdmin.status, 201, JSON.stringify(byAdmin.json));
+    const byAnyone = await api(alice, 'POST', '/activities', { ...invitation, organizerContactId: guestId });
+    assert.equal(byAnyone.status, 201, 'a contact that is no user is anyone to name');
+  });
+
   it('when PATCH or DELETE carry a stale If-Match, then 412 and nothing changes; fresh ones succeed', async () => {
     const created = (
       await api(alice, 'POST', '/activities', {

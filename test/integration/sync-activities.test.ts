@@ -267,7 +267,7 @@ describe('activity sync: CRM ↔ Google Calendar', function () {
     it('when the organizer has no sync, then the participant who runs the sync becomes the organizer', async () => {
       const plain = await createUser(stack);
       const plainMe = await api(plain, 'GET', '/me');
-      const activity = await createActivity(alice, {
+      const activity = await createActivity(plain, {
         ...meeting(alice),
         organizerContactId: plainMe.json.contactId,
         participants: [{ contactId: bob.contactId }],

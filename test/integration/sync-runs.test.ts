@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { SYNC_LEASES } from '../../functions/src/adapters/firestore/syncLease.js';
+import { publishSyncRequests } from '../../functions/src/adapters/pubsub/publisher.js';
 import { claimRun } from '../../functions/src/app/sync/runs/claimRun.js';
 import { finishRun, renewLease } from '../../functions/src/app/sync/runs/heldRun.js';
 import type { KindSyncs } from '../../functions/src/app/sync/runs/kinds.js';
@@ -182,12 +183,12 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       assert.deepEqual((await getRun(alice, reply.json.runId)).kinds, ['activities']);
     });
 
-    it('when syncNow is called many times at once, then exactly one run is queued and every answer names it', async () => {
-      const replies = await Promise.all(Array.from({ length: 8 }, () => syncNow(alice)));
+    it('when syncNow is called 100 times at once, then every answer is 202, exactly one run is queued and the other 99 coalesce into it', async () => {
+      const replies = await Promise.all(Array.from({ length: 100 }, () => syncNow(alice)));
       for (const reply of replies) assert.equal(reply.status, 202, JSON.stringify(reply.json));
       const runIds = new Set(replies.map((reply) => reply.json.runId));
       assert.equal(runIds.size, 1);
-      assert.equal(replies.filter((reply) => reply.json.coalesced === true).length, 7);
+      assert.equal(replies.filter((reply) => reply.json.coalesced === true).length, 99);
       assert.equal(replies.filter((reply) => reply.json.coalesced === undefined).length, 1);
       assert.equal((await runsOf(alice)).length, 1);
       assert.equal((await tap.pull(1)).length, 1);
@@ -325,7 +326,8 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       const first = runUserSync(manual(alice.uid, runId), { kindSyncs: kindSyncs({ contacts: blocking }) });
       await running;
       assert.equal((await getRun(alice, runId)).status, 'running');
-      assert.equal(await pushToSyncUser(stack, { payload: manual(alice.uid, runId) }), 204);
+      // Not acknowledged: the holder might have died, and a redelivery must be able to take over.
+      assert.ok((await pushToSyncUser(stack, { payload: manual(alice.uid, runId) })) >= 500);
       const duplicate = await runUserSync(manual(alice.uid, runId), {
         kindSyncs: kindSyncs({ contacts: blocking }),
       });
@@ -361,6 +363,29 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       );
       assert.equal(late, false);
       assert.deepEqual(await getRun(alice, runId), run);
+    });
+
+    it('when the process holding a run dies (its lease still live), then Pub/Sub redeliveries are not acknowledged until the lease lapses, and the run resumes within seconds', async () => {
+      await wirePubSubPush(stack.projectId, stack.baseUrl);
+      try {
+        const { runId } = await queueManualRun(alice.uid, ['contacts'], Date.now());
+        // A delivery claims the run and dies at once: no heartbeat ever renews its lease.
+        const crashedAt = Date.now();
+        assert.equal(
+          (await claimRun(manual(alice.uid, runId), 'dead-delivery', crashedAt)).outcome,
+          'claimed',
+        );
+        assert.ok(LEASE_TTL_MS <= 30_000, 'a dead holder blocks for seconds, not minutes');
+        await publishSyncRequests([manual(alice.uid, runId)]);
+        const run = await waitForFinishedRun(alice, runId, LEASE_TTL_MS + 40_000);
+        const resumedAfterMs = Date.parse(run.finishedAt ?? '') - crashedAt;
+        assert.ok(resumedAfterMs >= LEASE_TTL_MS, `not before the lease lapsed (${resumedAfterMs} ms)`);
+        assert.ok(resumedAfterMs < LEASE_TTL_MS + 40_000, `resumed after ${resumedAfterMs} ms`);
+        assert.equal(run.startedAt, new Date(crashedAt).toISOString(), 'the same run, taken over');
+        assert.equal(await leaseOf(alice.uid), undefined, 'the user is free again');
+      } finally {
+        await pausePushDelivery(stack);
+      }
     });
 
     it('when the delivery holding a run renews its lease, then it lasts another TTL; no other delivery can renew it', async () => {

@@ -1,6 +1,8 @@
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
+import type { Dovecot } from '../../scripts/local/dovecot.js';
 import { type Gateway, startGateway } from '../../scripts/local/gateway.js';
 import { freePort } from '../../scripts/local/processes.js';
+import type { LocalSmtpServer } from '../../scripts/local/smtpServer.js';
 import { startEmulators } from '../../scripts/local/stack.js';
 
 /**
@@ -15,6 +17,9 @@ export interface TestStack {
   baseUrl: string;
   googleApiBaseUrl: string;
   hosts: { firestore: string; pubsub: string; auth: string; secretManager: string; scheduler: string };
+  /** The local Dovecot and SMTP server the Gmail provider is preset to. */
+  dovecot: Dovecot;
+  smtp: LocalSmtpServer;
   stop: () => Promise<void>;
 }
 
@@ -34,7 +39,8 @@ async function start(): Promise<TestStack> {
   const baseUrl = `http://127.0.0.1:${gatewayPort}`;
   process.env.PUBLIC_BASE_URL = baseUrl;
   process.env.REGION = 'us-central1';
-  const emulators = await startEmulators(projectId, { ...hosts, googleApi: await host() });
+  const mail = { imapPort: await freePort(), smtpPort: await freePort() };
+  const emulators = await startEmulators(projectId, { ...hosts, googleApi: await host(), mail });
   const gateway = await startGateway({
     host: '127.0.0.1',
     port: gatewayPort,
@@ -46,6 +52,8 @@ async function start(): Promise<TestStack> {
     baseUrl,
     googleApiBaseUrl: emulators.googleApiBaseUrl ?? '',
     hosts,
+    dovecot: emulators.dovecot,
+    smtp: emulators.smtp,
     stop: async () => {
       await gateway.close();
       await emulators.stop();

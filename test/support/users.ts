@@ -23,6 +23,9 @@ async function identityToolkit(stack: TestStack, method: string, body: object) {
   return json;
 }
 
+/** Every test user's password, so that a browser test can sign in as them. */
+export const PASSWORD = 'correct horse battery staple';
+
 let counter = 0;
 
 /**
@@ -36,7 +39,7 @@ export async function createUser(
 ): Promise<TestUser> {
   counter += 1;
   const email = options.email ?? `user${counter}-${Date.now()}@example.com`;
-  const password = 'correct horse battery staple';
+  const password = PASSWORD;
   const signUp = await identityToolkit(stack, 'signUp', { email, password, returnSecureToken: true });
   const verified = options.emailVerified ?? true;
   if (!options.admin && !verified) return { uid: signUp.localId, email, idToken: signUp.idToken };

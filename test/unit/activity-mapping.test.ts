@@ -14,6 +14,8 @@ import {
   eventIdForActivity,
   eventKey,
 } from '../../functions/src/core/sync/activities/ids.js';
+import { decideEvent } from '../../functions/src/core/sync/activities/plan.js';
+import { UnreadableRecordError } from '../../functions/src/core/sync/unreadable.js';
 import type { Activity } from '../../functions/src/domain/crm/activity.js';
 
 const activity = (fields: Partial<Activity> = {}): Activity => ({
@@ -130,6 +132,56 @@ describe('activity mapping: event ↔ activity fields', () => {
     assert.deepEqual(patch, {
       attendees: [{ email: 'A@x.test', responseStatus: 'declined' }, { email: 'c@x.test' }],
     });
+  });
+});
+
+describe('activity mapping: events the sync must read or report', () => {
+  it('when a dateTime has no offset, then it is read in its timeZone (summer and winter offsets)', () => {
+    const winter = eventValues({
+      start: { dateTime: '2030-01-15T10:00:00', timeZone: 'Europe/Paris' },
+      end: { dateTime: '2030-01-15T11:30:00', timeZone: 'Europe/Paris' },
+    });
+    assert.deepEqual(winter.time, {
+      allDay: false,
+      start: '2030-01-15T09:00:00Z',
+      end: '2030-01-15T10:30:00Z',
+      timeZone: 'Europe/Paris',
+    });
+    const summer = eventValues({
+      start: { dateTime: '2030-07-15T10:00:00', timeZone: 'America/New_York' },
+      end: { dateTime: '2030-07-15T11:00:00' },
+    });
+    assert.equal((summer.time as { start: string }).start, '2030-07-15T14:00:00Z');
+    assert.equal(
+      (summer.time as { end: string }).end,
+      '2030-07-15T15:00:00Z',
+      'the end takes the start zone',
+    );
+  });
+
+  it('when an event has times the sync cannot read, then reading it throws with the reason instead of skipping it', () => {
+    const unreadable = [
+      { start: { dateTime: '2030-01-15T10:00:00' }, end: { dateTime: '2030-01-15T11:00:00' } },
+      { start: { dateTime: 'tomorrow' }, end: { dateTime: '2030-01-15T11:00:00Z' } },
+      { start: { date: '2030-02-30' }, end: { date: '2030-03-01' } },
+      { start: { dateTime: '2030-01-15T10:00:00', timeZone: 'Mars/Olympus' }, end: {} },
+    ];
+    for (const event of unreadable) {
+      assert.throws(
+        () => eventValues(event),
+        (error: unknown) => error instanceof UnreadableRecordError && /start or end|dates/.test(error.reason),
+        JSON.stringify(event),
+      );
+    }
+  });
+
+  it('when a live event has no times at all, then deciding on it reports it; a cancelled stub is still read', () => {
+    const window = { since: 0, until: Number.POSITIVE_INFINITY };
+    assert.throws(
+      () => decideEvent({ id: 'e1', status: 'confirmed' }, undefined, window),
+      UnreadableRecordError,
+    );
+    assert.equal(decideEvent({ id: 'e2', status: 'cancelled' }, undefined, window).kind, 'cancelSeries');
   });
 });
 

@@ -8,6 +8,7 @@ import {
 } from '../../functions/src/core/sync/activities/fields.js';
 import {
   type ActivityLink,
+  type CrmEdits,
   decideActivity,
   decideEvent,
   decideUnlisted,
@@ -274,17 +275,19 @@ const pair = fc.record({
   google: side,
   organizer: fc.boolean(),
   withBase: fc.boolean(),
+  crmEdits: fc.constantFrom<CrmEdits>('push', 'absorb', 'hold'),
 });
 
 describe('activity planner: properties of planLinked', () => {
   it('when the same facts are planned twice, then the plans are equal (deterministic)', () => {
     fc.assert(
-      fc.property(pair, ({ base, crm, google, organizer, withBase }) => {
+      fc.property(pair, ({ base, crm, google, organizer, withBase, crmEdits }) => {
         const input = {
           link: link({ organizer, base: withBase ? activityValues(activityOf(base)) : undefined }),
           activity: activityOf(crm),
           event: eventOf(google),
           contactIds: new Map<string, string>(),
+          crmEdits,
         };
         assert.deepEqual(planLinked(input), planLinked(input));
       }),
@@ -293,17 +296,18 @@ describe('activity planner: properties of planLinked', () => {
 
   it('when a plan has been applied, then planning again yields nothing (no ping-pong)', () => {
     fc.assert(
-      fc.property(pair, ({ base, crm, google, organizer, withBase }) => {
+      fc.property(pair, ({ base, crm, google, organizer, withBase, crmEdits }) => {
         const start = link({ organizer, base: withBase ? activityValues(activityOf(base)) : undefined });
         const a = activityOf(crm);
         const e = eventOf(google);
-        const plan = planLinked({ link: start, activity: a, event: e, contactIds: new Map() });
+        const plan = planLinked({ link: start, activity: a, event: e, contactIds: new Map(), crmEdits });
         const after = apply(plan, a, e);
         const again = planLinked({
           link: { ...start, base: plan.nextBase },
           activity: after.activity,
           event: after.event,
           contactIds: new Map(),
+          crmEdits,
         });
         assert.equal(again.crmPatch, undefined, JSON.stringify(again.crmPatch));
         assert.equal(again.googlePatch, undefined, JSON.stringify(again.googlePatch));
@@ -317,10 +321,47 @@ describe('activity planner: properties of planLinked', () => {
       fc.property(side, side, (base, crm) => {
         const start = link({ base: eventValues(eventOf(base)) });
         const a = activityOf(crm);
-        const plan = planLinked({ link: start, activity: a, event: eventOf(base), contactIds: new Map() });
+        const plan = planLinked({
+          link: start,
+          activity: a,
+          event: eventOf(base),
+          contactIds: new Map(),
+          crmEdits: 'push',
+        });
         assert.equal(plan.crmPatch?.title, undefined);
         assert.deepEqual(plan.nextBase.title, crm.title);
         assert.deepEqual(plan.conflicts, []);
+      }),
+    );
+  });
+
+  it("when someone else's CRM edit was absorbed on the organizer's pair, then no later plan pushes it (§3.5.3)", () => {
+    fc.assert(
+      fc.property(pair, ({ base, crm, google, withBase }) => {
+        const start = link({
+          organizer: true,
+          base: withBase ? activityValues(activityOf(base)) : undefined,
+        });
+        const a = activityOf(crm);
+        const e = eventOf(google);
+        const plan = planLinked({
+          link: start,
+          activity: a,
+          event: e,
+          contactIds: new Map(),
+          crmEdits: 'absorb',
+        });
+        assert.equal(plan.googlePatch, undefined, 'not pushed by this plan');
+        const after = apply(plan, a, e);
+        // The organizer's next run, with an edit of their own that changed nothing else.
+        const later = planLinked({
+          link: { ...start, base: plan.nextBase },
+          activity: after.activity,
+          event: after.event,
+          contactIds: new Map(),
+          crmEdits: 'push',
+        });
+        assert.equal(later.googlePatch, undefined, JSON.stringify(later.googlePatch));
       }),
     );
   });

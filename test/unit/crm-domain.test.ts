@@ -203,6 +203,31 @@ describe('CRM activity validation', () => {
     assert.ok(fieldsOfError(() => parseNewActivity({ ...base, timeZone: 'Nowhere/Place' })).timeZone);
   });
 
+  it('when a time or date lies outside what Firestore timestamps hold (years 0001 to 9999), then the field is named, never a 500 later', () => {
+    for (const [start, end] of [
+      ['0000-01-01T10:00:00Z', '2025-01-01T11:00:00Z'],
+      ['2025-01-01T10:00:00Z', '9999-12-31T23:00:00-05:00'],
+    ] as const) {
+      const fields = fieldsOfError(() => parseNewActivity({ ...base, start, end }));
+      assert.ok(fields.start || fields.end, `${start} / ${end}`);
+    }
+    for (const [start, end] of [
+      ['0000-12-31', '0001-01-05'],
+      ['9999-12-30', '9999-12-31'],
+    ] as const) {
+      const fields = fieldsOfError(() =>
+        parseNewActivity({ ...base, allDay: true, timeZone: 'Pacific/Kiritimati', start, end }),
+      );
+      assert.ok(fields.start || fields.end, `${start} / ${end}`);
+    }
+    assert.ok(fieldsOfError(() => parseRange(new URLSearchParams('from=0000-01-01&to=2025-01-01'))).from);
+    assert.ok(
+      fieldsOfError(() => parseRange(new URLSearchParams('from=2025-01-01&to=9999-12-31T23:00:00-05:00'))).to,
+    );
+    const edge = parseNewActivity({ ...base, start: '0001-01-01T00:00:00Z', end: '9999-12-31T23:59:59Z' });
+    assert.equal(edge.end, '9999-12-31T23:59:59Z', 'the range itself is accepted');
+  });
+
   it('when a patch changes allDay without new times, then it is refused; with them it applies', () => {
     const activity = { ...parseNewActivity(base), organizerContactId: 'c1', participants: [] };
     assert.ok(fieldsOfError(() => applyActivityPatch(activity, { allDay: true })).start);

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { COLLECTIONS } from '../../functions/src/adapters/firestore/crm/records.js';
 import { OAUTH_STATES } from '../../functions/src/adapters/firestore/oauthStates.js';
 import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
+import { SECRET_IDS } from '../../functions/src/adapters/secrets/secretManager.js';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
 import { deploymentCommands } from '../../infra/deploy.js';
 import { FUNCTIONS, SECRET_NAMES } from '../../infra/deployment.js';
@@ -76,12 +77,61 @@ describe('deployment wiring (infra/)', () => {
   });
 
   it('when secrets are created, then they carry the names of SPEC §4.1', () => {
-    assert.deepEqual(
-      [...SECRET_NAMES],
-      ['oauth-client-secret', 'shared-oauth-client-secret', 'token-encryption-key'],
-    );
+    assert.deepEqual([...SECRET_NAMES].sort(), Object.values(SECRET_IDS).sort());
     for (const secret of SECRET_NAMES)
       assert.ok(commands.some((c) => c.startsWith(`gcloud secrets create ${secret} `)));
+  });
+
+  it('when the runtime service account is granted roles, then nothing project-wide touches secrets or Scheduler jobs beyond what settings does, and each secret is granted on itself', () => {
+    const runtime = 'serviceAccount:crm-sync-runtime@acme-crm.iam.gserviceaccount.com';
+    const projectRoles = commands
+      .filter((c) => c.startsWith('gcloud projects add-iam-policy-binding ') && c.includes(runtime))
+      .map((c) => /--role=(\S+)/.exec(c)?.[1]);
+    assert.deepEqual(projectRoles.sort(), [
+      'projects/acme-crm/roles/crmSyncScheduleOperator',
+      'roles/datastore.user',
+      'roles/firebaseauth.viewer',
+      'roles/pubsub.publisher',
+    ]);
+    assert.ok(
+      !commands.some((c) =>
+        /roles\/(secretmanager|cloudscheduler)\.admin|roles\/owner|roles\/editor/.test(c),
+      ),
+    );
+    const custom = commands.find((c) => c.startsWith('gcloud iam roles create crmSyncScheduleOperator '));
+    assert.ok(custom);
+    const permissions = (/--permissions=(\S+)/.exec(custom)?.[1] ?? '').split(',').sort();
+    assert.deepEqual(permissions, [
+      'cloudscheduler.jobs.enable',
+      'cloudscheduler.jobs.get',
+      'cloudscheduler.jobs.pause',
+      'cloudscheduler.jobs.update',
+    ]);
+    for (const secret of SECRET_NAMES) {
+      const roles = commands
+        .filter(
+          (c) => c.startsWith(`gcloud secrets add-iam-policy-binding ${secret} `) && c.includes(runtime),
+        )
+        .map((c) => /--role=(\S+)/.exec(c)?.[1]);
+      assert.ok(roles.includes('roles/secretmanager.secretAccessor'), secret);
+      assert.ok(
+        roles.includes('roles/secretmanager.secretVersionAdder') ||
+          roles.includes('roles/secretmanager.secretVersionManager'),
+        secret,
+      );
+      assert.ok(
+        roles.every((role) =>
+          /^roles\/secretmanager\.secret(Accessor|VersionAdder|VersionManager)$/.test(role ?? ''),
+        ),
+      );
+      assert.ok(
+        commands.indexOf(commands.find((c) => c.startsWith(`gcloud secrets create ${secret} `)) ?? '') <
+          commands.indexOf(
+            commands.find((c) => c.startsWith(`gcloud secrets add-iam-policy-binding ${secret} `)) ?? '',
+          ),
+        'the secret exists before it is granted',
+      );
+    }
   });
 
   it('when the package is deployed, then its main is the compiled entry module that registers every function', () => {

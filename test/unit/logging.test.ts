@@ -55,6 +55,39 @@ describe('structured logging', () => {
     assert.match(text, /call failed/);
   });
 
+  it('when a line carries error codes, then they stay readable: a field named `code` is no secret', () => {
+    const failure = Object.assign(new Error('Google answered 412'), {
+      kind: 'precondition_failed',
+      status: 412,
+    });
+    const grpc = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    const [entry] = capture(() =>
+      log.warn('a record could not be synced', { code: 'google_precondition_failed', failure, grpc }),
+    );
+    assert.equal(entry?.code, 'google_precondition_failed');
+    const failureField = entry?.failure as Record<string, unknown> | undefined;
+    assert.equal(failureField?.kind, 'precondition_failed');
+    assert.equal(failureField?.status, 412);
+    assert.equal((entry?.grpc as Record<string, unknown> | undefined)?.code, 14);
+    assert.doesNotMatch(JSON.stringify(entry), /REDACTED/);
+  });
+
+  it('when an OAuth authorization code appears as a URL query value or on its own, then it is hidden', () => {
+    const authCode = '4/0AeanS0ZxYwVuTsRqPoNmLkJiHgFe';
+    const [entry] = capture(() =>
+      log.info('OAuth callback', {
+        url: `https://example.test/oauthCallback?state=s1&code=${authCode}&scope=email`,
+        query: { code: authCode, state: 's1' },
+        redirect: 'https://example.test/cb#access_token=abcdef123456&token_type=Bearer',
+      }),
+    );
+    const text = JSON.stringify(entry);
+    assert.ok(!text.includes(authCode), text);
+    assert.ok(!text.includes('abcdef123456'), text);
+    assert.match(String(entry?.url), /state=s1&code=\[REDACTED\]&scope=email/);
+    assert.equal((entry?.query as Record<string, unknown> | undefined)?.state, 's1');
+  });
+
   it('when a value is cyclic, then redaction terminates', () => {
     const cyclic: Record<string, unknown> = { name: 'a' };
     cyclic.self = cyclic;

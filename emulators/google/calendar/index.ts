@@ -96,6 +96,11 @@ export class CalendarEmulator {
     this.events = new Events(this.store);
   }
 
+  /** `listener` is told the email of every calendar that changes (any event, any copy). */
+  onChange(listener: (calendarEmail: string) => void): void {
+    this.store.onChange(listener);
+  }
+
   methodName(method: string, path: string): string {
     return route(method, path)?.name ?? `calendar.unknown.${method.toUpperCase()}`;
   }

@@ -37,6 +37,8 @@ export class Store {
   readonly calendars = new Map<string, Calendar>();
   /** Random per reset so tokens from an earlier life of the emulator are invalid. */
   nonce = randomBytes(6).toString('hex');
+  /** Told the calendar of every change (push notifications watch them, emulators/google/push/). */
+  private readonly changeListeners: ((calendarEmail: string) => void)[] = [];
 
   constructor(
     readonly now: () => Date,
@@ -69,6 +71,11 @@ export class Store {
     entry.data.etag = etag;
     entry.data.updated = updatedIso;
     cal.updatedMs = Date.parse(updatedIso);
+    for (const listener of this.changeListeners) listener(cal.email);
+  }
+
+  onChange(listener: (calendarEmail: string) => void): void {
+    this.changeListeners.push(listener);
   }
 
   add(cal: Calendar, entry: Omit<Entry, 'seq' | 'order'>): Entry {

@@ -146,6 +146,20 @@ const routes: ControlRoute[] = [
     },
   },
   ...userActionRoutes,
+  {
+    method: 'GET',
+    pattern: /^\/__emulator\/push\/channels$/,
+    handle: (_req, state) => ok(state.push.list()),
+  },
+  {
+    method: 'GET',
+    pattern: /^\/__emulator\/push\/deliveries$/,
+    handle(req, state) {
+      const channelId = req.query.get('channelId');
+      const all = state.notifications.deliveries;
+      return ok(channelId ? all.filter((d) => d.channelId === channelId) : all);
+    },
+  },
 ];
 
 /** The control API under `/__emulator/…` (a prefix Google never uses). Not logged, never faulted. */

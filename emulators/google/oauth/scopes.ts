@@ -7,6 +7,13 @@ export const SCOPES = {
   calendarEvents: `${G}calendar.events`,
   userinfoEmail: `${G}userinfo.email`,
   userinfoProfile: `${G}userinfo.profile`,
+  /**
+   * Full mailbox access over IMAP and SMTP (XOAUTH2), granted like any other scope; tokeninfo then
+   * names the account's `email` when the email scope came with it, which is what mail servers log
+   * in as (https://developers.google.com/workspace/gmail/imap/xoauth2-protocol,
+   * https://developers.google.com/workspace/gmail/api/auth/scopes).
+   */
+  mail: 'https://mail.google.com/',
 } as const;
 
 /** Sign-in scopes: always granted first; granular consent only applies to the other scopes. */

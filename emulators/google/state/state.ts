@@ -7,6 +7,8 @@ import { OAuthStore } from '../oauth/store.js';
 import { renderGroup } from '../people/groups.js';
 import { renderPerson } from '../people/person.js';
 import { PeopleAccount } from '../people/store.js';
+import { PushChannels } from '../push/channels.js';
+import { NotificationSender } from '../push/delivery.js';
 import { RequestLog } from '../requestLog.js';
 import {
   type Account,
@@ -32,10 +34,16 @@ export class EmulatorState {
   readonly faults = new FaultInjector();
   readonly log = new RequestLog();
   readonly calendar: CalendarLike;
+  /** Calendar push notifications: the channels, and the sender that posts their messages. */
+  readonly push: PushChannels;
+  readonly notifications: NotificationSender;
 
   constructor(options: { now?: Now; seed?: EmulatorSeed } = {}) {
     this.clock = new EmulatorClock(options.now);
     this.calendar = createCalendar(this.clock.now);
+    this.notifications = new NotificationSender(this.clock.now);
+    this.push = new PushChannels(() => this.clock.now().getTime(), this.notifications.send);
+    this.calendar.onChange((calendarEmail) => this.push.changed(calendarEmail));
     this.seed = options.seed ?? {};
     this.applySeed();
   }
@@ -59,6 +67,8 @@ export class EmulatorState {
     this.log.clear();
     this.clock.resetOffset();
     this.calendar.reset();
+    this.push.reset();
+    this.notifications.reset();
     this.applySeed();
   }
 
@@ -137,6 +147,7 @@ export class EmulatorState {
       faults: this.faults.list(),
       people,
       calendar: this.calendar.dump(),
+      pushChannels: this.push.list(),
     };
   }
 }

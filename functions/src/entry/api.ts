@@ -1,23 +1,5 @@
-import { createHttpFunction, type UserContext } from '../http/handler.js';
-import { accountRoutes } from '../routes/api/accounts.js';
-import { activityRoutes } from '../routes/api/activities.js';
-import { contactRoutes } from '../routes/api/contacts.js';
-import { meRoutes } from '../routes/api/me.js';
-import { syncRunRoutes } from '../routes/api/syncRuns.js';
-import { syncSettingsRoutes } from '../routes/api/syncSettings.js';
-import { tagRoutes } from '../routes/api/tags.js';
+import { createHttpFunction } from '../http/handler.js';
+import { apiFunction } from '../routes/api/index.js';
 
 /** `api`: the CRM data REST API and the user's self-service (SPEC §4.3). */
-export default createHttpFunction<UserContext>({
-  name: 'api',
-  access: 'user',
-  routes: [
-    ...meRoutes,
-    ...accountRoutes,
-    ...syncSettingsRoutes,
-    ...syncRunRoutes,
-    ...contactRoutes,
-    ...tagRoutes,
-    ...activityRoutes,
-  ],
-});
+export default createHttpFunction(apiFunction);

@@ -1,10 +1,5 @@
-import { createHttpFunction, type UserContext } from '../http/handler.js';
-import { googleSettingsRoutes } from '../routes/settings/google.js';
-import { scheduleSettingsRoutes } from '../routes/settings/schedule.js';
+import { createHttpFunction } from '../http/handler.js';
+import { settingsFunction } from '../routes/settings/index.js';
 
 /** `settings`: administrator settings (SPEC §3.1, §4.3). */
-export default createHttpFunction<UserContext>({
-  name: 'settings',
-  access: 'admin',
-  routes: [...googleSettingsRoutes, ...scheduleSettingsRoutes],
-});
+export default createHttpFunction(settingsFunction);

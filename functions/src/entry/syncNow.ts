@@ -1,9 +1,5 @@
-import { createHttpFunction, type UserContext } from '../http/handler.js';
-import { syncNowRoutes } from '../routes/syncNow.js';
+import { createHttpFunction } from '../http/handler.js';
+import { syncNowFunction } from '../routes/syncNow.js';
 
 /** `syncNow`: the caller's manual sync (SPEC §3.6). */
-export default createHttpFunction<UserContext>({
-  name: 'syncNow',
-  access: 'user',
-  routes: syncNowRoutes,
-});
+export default createHttpFunction(syncNowFunction);

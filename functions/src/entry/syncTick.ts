@@ -1,12 +1,8 @@
-import { createHttpFunction, type RequestContext } from '../http/handler.js';
-import { syncTickRoutes } from '../routes/syncTick.js';
+import { createHttpFunction } from '../http/handler.js';
+import { syncTickFunction } from '../routes/syncTick.js';
 
 /**
  * `syncTick`: called by Cloud Scheduler every minute (SPEC §3.6). Not public in the cloud: Cloud Run
  * IAM admits only the Scheduler's service account, so the code checks no token itself.
  */
-export default createHttpFunction<RequestContext>({
-  name: 'syncTick',
-  access: 'public',
-  routes: [...syncTickRoutes],
-});
+export default createHttpFunction(syncTickFunction);

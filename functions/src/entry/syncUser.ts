@@ -9,7 +9,8 @@ import { log } from '../logging.js';
  * Pub/Sub message, whose `data` is the base64 of a JSON SyncRequest
  * (https://cloud.google.com/eventarc/docs/cloudevents#pubsub). Returning acknowledges the message;
  * throwing asks Pub/Sub to deliver it again, which is right only for a transient fault of our own
- * infrastructure: a malformed message or a failed run is acknowledged (a run records its failure).
+ * infrastructure, or when the run is held by another delivery that may be dead: a malformed message
+ * or a failed run is acknowledged (a run records its failure).
  */
 
 interface PubSubEventData {
@@ -36,8 +37,9 @@ export default async function syncUser(event: CloudEvent<unknown>): Promise<void
     log.warn('syncUser dropped a malformed sync request', { eventId: event.id });
     return;
   }
+  let handled: Awaited<ReturnType<typeof runUserSync>>;
   try {
-    await runUserSync(request);
+    handled = await runUserSync(request);
   } catch (error) {
     if (isTransientInfrastructureFault(error)) {
       log.warn('syncUser hit a transient fault; Pub/Sub will deliver the request again', {
@@ -48,5 +50,15 @@ export default async function syncUser(event: CloudEvent<unknown>): Promise<void
       throw error;
     }
     log.error('syncUser failed; the request is acknowledged', { eventId: event.id, uid: request.uid, error });
+    return;
+  }
+  if (handled.outcome === 'skipped' && handled.reason === 'in_progress') {
+    // The run's lease is held, maybe by a process that has just died: leave the message
+    // unacknowledged, so a redelivery after the lease's short TTL takes the run over (lease.ts).
+    log.info('syncUser found the run held by another delivery; Pub/Sub will deliver it again', {
+      eventId: event.id,
+      uid: request.uid,
+    });
+    throw new Error(`the run of user ${request.uid} is held by another delivery; deliver again later`);
   }
 }

@@ -4,14 +4,14 @@ import type { Caller } from '../domain/auth/caller.js';
 import { AppError, toAppError } from '../errors.js';
 import { log, traceFromHeaders, withTrace } from '../logging.js';
 import { MAX_BODY_BYTES } from './limits.js';
-import { type HttpResult, type Route, Router } from './router.js';
+import { type Access, type HttpResult, type Route, Router } from './router.js';
 
 /**
  * Builds the request handler of one HTTP function: trace context, authentication before routing,
  * body checks, routing, and the uniform error envelope (SPEC §4.3) for every failure.
  */
 
-export type Access = 'public' | 'user' | 'admin';
+export type { Access };
 
 export interface RequestContext {
   req: Request;
@@ -29,6 +29,8 @@ export interface UserContext extends RequestContext {
 
 export interface HttpFunctionSpec<Context extends RequestContext> {
   name: string;
+  /** What the function is for, as the OpenAPI document introduces it. */
+  description: string;
   access: Access;
   routes: Route<Context>[];
 }
@@ -51,11 +53,26 @@ async function authenticate(req: Request, access: Access): Promise<Caller | unde
   return caller;
 }
 
-function readBody(req: Request, raw: Buffer | undefined): unknown {
-  if (raw && raw.length > MAX_BODY_BYTES) {
-    throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+/**
+ * The path of the first `__proto__` key at any depth, or undefined. JSON.parse makes it an own key,
+ * which a spread or merge would then turn into a prototype change (prototype pollution), and which
+ * schema checks silently drop at the top level; the body is refused instead. A loop, not
+ * recursion: a deeply nested body must not overflow the stack.
+ */
+function prototypeKeyPath(body: unknown): string | undefined {
+  const pending: { value: unknown; path: string }[] = [{ value: body, path: '' }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    for (const [key, value] of Object.entries(next.value)) {
+      const path = next.path ? `${next.path}.${key}` : key;
+      if (key === '__proto__') return path;
+      pending.push({ value, path });
+    }
   }
-  if (!BODY_METHODS.has(req.method) || !raw || raw.length === 0) return undefined;
+  return undefined;
+}
+
+function parsedBody(req: Request, raw: Buffer): unknown {
   if (req.is('application/json')) return req.body;
   // RFC 7396's own media type for a merge patch; the framework leaves it unparsed (a Buffer).
   if (req.method === 'PATCH' && req.is('application/merge-patch+json')) {
@@ -69,6 +86,21 @@ function readBody(req: Request, raw: Buffer | undefined): unknown {
     'unsupported_media_type',
     'Send the body as JSON (Content-Type: application/json, or application/merge-patch+json for PATCH).',
   );
+}
+
+function readBody(req: Request, raw: Buffer | undefined): unknown {
+  if (raw && raw.length > MAX_BODY_BYTES) {
+    throw new AppError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  }
+  if (!BODY_METHODS.has(req.method) || !raw || raw.length === 0) return undefined;
+  const body = parsedBody(req, raw);
+  const prototypeKey = prototypeKeyPath(body);
+  if (prototypeKey !== undefined) {
+    throw new AppError('invalid_argument', 'The request body must not contain the key "__proto__".', {
+      fields: { [prototypeKey]: 'is not a known field' },
+    });
+  }
+  return body;
 }
 
 function readIfMatch(req: Request): number | undefined {
@@ -99,22 +131,28 @@ export function sendError(res: Response, error: unknown): void {
   if (appError.code === 'unavailable') log.warn('request failed', fields);
   else if (appError.status >= 500) log.error('request failed', fields);
   if (res.headersSent) return;
+  if (appError.retryAfterSeconds !== undefined)
+    res.setHeader('retry-after', String(appError.retryAfterSeconds));
   res.status(appError.status).json(appError.toBody());
 }
 
+/** The handler of one HTTP function; `spec` is the route table it serves (the API reference reads it). */
 export function createHttpFunction<Context extends RequestContext>(spec: HttpFunctionSpec<Context>) {
   const router = new Router<Context>(spec.name, spec.routes);
-  return async (req: Request, res: Response): Promise<void> => {
+  const handler = async (req: Request, res: Response): Promise<void> => {
     const trace = traceFromHeaders(config().projectId, req.headers);
     await withTrace(trace, async () => {
       try {
-        const caller = await authenticate(req, spec.access);
-        const { route, params } = router.match(req.method, req.originalUrl ?? req.url);
+        // A public route of a signed-in function (the API reference) is the one thing routed first.
+        const url = req.originalUrl ?? req.url;
+        const access = router.publicMatch(req.method, url) ? 'public' : spec.access;
+        const caller = await authenticate(req, access);
+        const { route, params } = router.match(req.method, url);
         const body = readBody(req, (req as Request & { rawBody?: Buffer }).rawBody);
         const context = {
           req,
           body,
-          query: new URL(req.originalUrl ?? req.url, 'http://local').searchParams,
+          query: new URL(url, 'http://local').searchParams,
           caller,
           ifMatch: readIfMatch(req),
         } as Context;
@@ -124,4 +162,5 @@ export function createHttpFunction<Context extends RequestContext>(spec: HttpFun
       }
     });
   };
+  return Object.assign(handler, { spec });
 }

@@ -1,17 +1,28 @@
+import { isRecordId } from '../domain/crm/common.js';
 import { AppError } from '../errors.js';
+import type { RouteDoc } from './routeDoc.js';
 
 /**
  * A route table for one function. Paths are matched with or without the function's own name as
  * prefix (`/api/me` and `/me`), because Firebase Hosting rewrites keep the prefix and Cloud Functions
  * URLs do not (SPEC §4.3). A path that exists with another method answers 405, an unknown path 404.
+ * Every path parameter names a record, so one that cannot be a record id (`a%2Fb`, `__x__`, `..`)
+ * is 404 here, before any store sees it. HEAD is served as GET without a body (RFC 9110 §9.3.2).
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Who may call: anyone, a signed-in user, or a user with the `admin` claim. */
+export type Access = 'public' | 'user' | 'admin';
 
 export interface Route<Context> {
   method: HttpMethod;
   /** `/contacts/:id/tags/:tagId` style pattern, relative to the function. */
   path: string;
+  /** `public` opens one route of a function that otherwise needs a signed-in caller. */
+  access?: 'public';
+  /** What the OpenAPI document says about the route (docs/api.md#api-reference). */
+  doc: RouteDoc;
   handle: (context: Context, params: Record<string, string>) => Promise<HttpResult> | HttpResult;
 }
 
@@ -58,7 +69,17 @@ export class Router<Context> {
     return path || '/';
   }
 
-  match(method: string, url: string): { route: Route<Context>; params: Record<string, string> } {
+  /** The matching route when it is public (no caller needed), so authentication can be skipped. */
+  publicMatch(requested: string, url: string): Route<Context> | undefined {
+    const method = routedMethod(requested);
+    const path = this.relativePath(url);
+    return this.routes.find(
+      (route) => route.access === 'public' && route.method === method && route.regex.test(path),
+    );
+  }
+
+  match(requested: string, url: string): { route: Route<Context>; params: Record<string, string> } {
+    const method = routedMethod(requested);
     const path = this.relativePath(url);
     let pathExists = false;
     for (const route of this.routes) {
@@ -70,11 +91,19 @@ export class Router<Context> {
       route.names.forEach((name, index) => {
         params[name] = decodePathSegment(found[index + 1] ?? '');
       });
+      const notAnId = Object.values(params).find((value) => !isRecordId(value));
+      if (notAnId !== undefined)
+        throw new AppError('not_found', `Nothing here has the id "${notAnId.slice(0, 200)}".`);
       return { route, params };
     }
-    if (pathExists) throw new AppError('method_not_allowed', `${method} is not allowed on ${path}.`);
+    if (pathExists) throw new AppError('method_not_allowed', `${requested} is not allowed on ${path}.`);
     throw new AppError('not_found', `No route for ${method} ${path}.`);
   }
+}
+
+/** HEAD is served as GET (the framework sends no body for it). */
+function routedMethod(requested: string): string {
+  return requested === 'HEAD' ? 'GET' : requested;
 }
 
 function decodePathSegment(segment: string): string {

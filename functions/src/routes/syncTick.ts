@@ -1,4 +1,4 @@
-import type { RequestContext } from '../http/handler.js';
+import type { HttpFunctionSpec, RequestContext } from '../http/handler.js';
 import type { Route } from '../http/router.js';
 
 /**
@@ -18,9 +18,27 @@ export const syncTickRoutes: Route<RequestContext>[] = [
   {
     method: 'POST',
     path: '/',
+    doc: {
+      summary: 'Fan out the due automatic syncs',
+      description:
+        'Called by Cloud Scheduler every minute (the `sync-tick` job): publishes one sync request per ' +
+        'user whose automatic sync is due. Not public in the cloud: Cloud Run IAM admits only the ' +
+        "Scheduler's service account (OIDC), so the code checks no token itself.",
+      success: [{ status: 200, description: 'How many sync requests were published.' }],
+      errors: ['unavailable'],
+      examples: [{ name: 'tick', summary: 'One tick of the Scheduler', status: 200 }],
+      schemas: async () => ({ responses: { 200: (await import('./responses.js')).dispatched } }),
+    },
     handle: async () => {
       const { fanOutDueUsers, tickClock } = await load();
       return { status: 200, body: await fanOutDueUsers({ nowMs: tickClock.now() }) };
     },
   },
 ];
+
+export const syncTickFunction: HttpFunctionSpec<RequestContext> = {
+  name: 'syncTick',
+  description: 'Called by Cloud Scheduler every minute; fans out the due automatic syncs.',
+  access: 'public',
+  routes: syncTickRoutes,
+};

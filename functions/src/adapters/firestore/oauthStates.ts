@@ -18,6 +18,8 @@ export interface StoredNonce {
   emailVerified?: boolean;
   /** Hash of the value the starting browser holds in a cookie (SPEC §3.2.2); never the value. */
   browserHash?: string;
+  /** For a mailbox link (SPEC §3.8.1): the provider and the address the user asked to link. */
+  mailbox?: { providerId: string; email: string };
   createdAt: Date;
   expiresAt: Date;
 }
@@ -30,6 +32,7 @@ export async function saveNonce(nonce: string, value: StoredNonce): Promise<void
       uid: value.uid,
       ...(value.email ? { email: value.email, emailVerified: value.emailVerified === true } : {}),
       ...(value.browserHash ? { browserHash: value.browserHash } : {}),
+      ...(value.mailbox ? { mailbox: value.mailbox } : {}),
       createdAt: Timestamp.fromDate(value.createdAt),
       expiresAt: Timestamp.fromDate(value.expiresAt),
     });
@@ -51,6 +54,7 @@ export async function consumeNonce(nonce: string): Promise<StoredNonce | undefin
       email?: string;
       emailVerified?: boolean;
       browserHash?: string;
+      mailbox?: { providerId: string; email: string };
       createdAt: Timestamp;
       expiresAt: Timestamp;
     };
@@ -59,6 +63,7 @@ export async function consumeNonce(nonce: string): Promise<StoredNonce | undefin
       email: data.email,
       emailVerified: data.emailVerified === true,
       browserHash: data.browserHash,
+      ...(data.mailbox ? { mailbox: data.mailbox } : {}),
       createdAt: data.createdAt.toDate(),
       expiresAt: data.expiresAt.toDate(),
     };

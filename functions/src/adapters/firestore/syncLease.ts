@@ -1,4 +1,4 @@
-import { Timestamp, type Transaction } from '@google-cloud/firestore';
+import { type DocumentData, Timestamp, type Transaction } from '@google-cloud/firestore';
 import type { SyncRun } from '../../domain/sync/model.js';
 import { firestore } from './client.js';
 import { readRun, writeRun } from './syncRuns.js';
@@ -36,8 +36,7 @@ export interface RunLedger {
 
 const leaseRef = (uid: string) => firestore().collection(SYNC_LEASES).doc(uid);
 
-async function readLease(tx: Transaction, uid: string): Promise<SyncLease | undefined> {
-  const data = (await tx.get(leaseRef(uid))).data();
+function leaseOf(data: DocumentData | undefined): SyncLease | undefined {
   if (!data || typeof data.runId !== 'string' || !(data.expiresAt instanceof Timestamp)) return undefined;
   return {
     runId: data.runId,
@@ -45,6 +44,57 @@ async function readLease(tx: Transaction, uid: string): Promise<SyncLease | unde
     holder: typeof data.holder === 'string' ? data.holder : null,
     expiresAt: data.expiresAt.toMillis(),
   };
+}
+
+const storedLease = ({ expiresAt, ...lease }: SyncLease) => ({
+  ...lease,
+  expiresAt: Timestamp.fromMillis(expiresAt),
+});
+
+async function readLease(tx: Transaction, uid: string): Promise<SyncLease | undefined> {
+  return leaseOf((await tx.get(leaseRef(uid))).data());
+}
+
+/** The lease read outside any transaction, with the version a conditional write must still find. */
+export interface LeaseReading {
+  lease?: SyncLease;
+  /** The lease document's update time; undefined when there is no lease document. */
+  version?: Timestamp;
+}
+
+export async function readLeaseNow(uid: string): Promise<LeaseReading> {
+  const snapshot = await leaseRef(uid).get();
+  return { lease: leaseOf(snapshot.data()), version: snapshot.exists ? snapshot.updateTime : undefined };
+}
+
+/** gRPC NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION: the lease is no longer as it was read. */
+const LOST_RACE_CODES = new Set([5, 6, 9]);
+
+/**
+ * Writes the lease and `runs` in one batch, only if the lease document is still as `reading` saw it
+ * (absent: `create`; present: unchanged since, by its update time). Optimistic concurrency takes no
+ * lock, so a burst of concurrent callers does not queue up on one transaction until Firestore
+ * aborts them: one wins, the others learn it at once and read again
+ * (https://firebase.google.com/docs/firestore/transaction-data-contention). False when another
+ * writer came first.
+ */
+export async function writeLeaseIfUnchanged(
+  uid: string,
+  reading: LeaseReading,
+  lease: SyncLease,
+  runs: SyncRun[],
+): Promise<boolean> {
+  const batch = firestore().batch();
+  if (reading.version) batch.update(leaseRef(uid), storedLease(lease), { lastUpdateTime: reading.version });
+  else batch.create(leaseRef(uid), storedLease(lease));
+  for (const run of runs) writeRun(batch, uid, run);
+  try {
+    await batch.commit();
+    return true;
+  } catch (error) {
+    if (LOST_RACE_CODES.has((error as { code?: unknown }).code as number)) return false;
+    throw error;
+  }
 }
 
 /** Runs `work` in a transaction over `uid`'s ledger (retried on contention, as Firestore does). */
@@ -55,8 +105,7 @@ export function inRunLedger<T>(uid: string, work: (ledger: RunLedger) => Promise
     const result = await work({
       lease: () => readLease(tx, uid),
       run: (runId) => readRun(uid, runId, tx),
-      setLease: ({ expiresAt, ...lease }) =>
-        writes.push((t) => t.set(leaseRef(uid), { ...lease, expiresAt: Timestamp.fromMillis(expiresAt) })),
+      setLease: (lease) => writes.push((t) => t.set(leaseRef(uid), storedLease(lease))),
       releaseLease: () => writes.push((t) => t.delete(leaseRef(uid))),
       saveRun: (run) => writes.push((t) => writeRun(t, uid, run)),
     });

@@ -1,5 +1,5 @@
-import { type DocumentData, Timestamp, type Transaction } from '@google-cloud/firestore';
-import { RECORD_ID_PATTERN } from '../../domain/crm/common.js';
+import { type DocumentData, Timestamp, type Transaction, WriteBatch } from '@google-cloud/firestore';
+import { isRecordId } from '../../domain/crm/common.js';
 import type { Page, PageRequest } from '../../domain/crm/paging.js';
 import type { SyncConflict, SyncRun } from '../../domain/sync/model.js';
 import { firestore } from './client.js';
@@ -71,16 +71,18 @@ function fromStored(id: string, data: DocumentData): SyncRun {
 
 /** The run, read in `tx` when given; undefined for an unknown id (or one that cannot be an id). */
 export async function readRun(uid: string, runId: string, tx?: Transaction): Promise<SyncRun | undefined> {
-  if (!RECORD_ID_PATTERN.test(runId) || /^__.*__$/.test(runId)) return undefined;
+  if (!isRecordId(runId)) return undefined;
   const ref = runsOf(uid).doc(runId);
   const snapshot = tx ? await tx.get(ref) : await ref.get();
   const data = snapshot.data();
   return data ? fromStored(snapshot.id, data) : undefined;
 }
 
-/** Creates or replaces the run's document inside `tx`. */
-export function writeRun(tx: Transaction, uid: string, run: SyncRun): void {
-  tx.set(runsOf(uid).doc(run.id), toStored(run));
+/** Creates or replaces the run's document inside `tx` (a transaction or a batch). */
+export function writeRun(tx: Transaction | WriteBatch, uid: string, run: SyncRun): void {
+  const ref = runsOf(uid).doc(run.id);
+  if (tx instanceof WriteBatch) tx.set(ref, toStored(run));
+  else tx.set(ref, toStored(run));
 }
 
 /** A fresh run id (Firestore's random ids: 20 letters and digits). */

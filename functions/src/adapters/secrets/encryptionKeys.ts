@@ -32,16 +32,24 @@ export async function currentKey(
   return key;
 }
 
+/** The key version exists no more, or is disabled or destroyed: what it sealed cannot be opened. */
+export class KeyVersionUnavailable extends Error {
+  override name = 'KeyVersionUnavailable';
+  constructor(readonly version: string) {
+    super(`token-encryption-key version ${version} is not available`);
+  }
+}
+
 /** A specific version (versions never change, so they are cached for the life of the process). */
 export async function keyVersion(
   version: string,
   secrets: Secrets = secretManagerSecrets,
 ): Promise<KeyMaterial> {
-  if (!/^[1-9]\d*$/.test(version)) throw new Error('not a key version');
+  if (!/^[1-9]\d*$/.test(version)) throw new KeyVersionUnavailable(version);
   const cached = byVersion.get(version);
   if (cached) return cached;
   const value = await secrets.access(SECRET_IDS.tokenEncryptionKey, version);
-  if (!value) throw new Error(`token-encryption-key version ${version} is not available`);
+  if (!value) throw new KeyVersionUnavailable(version);
   const key = { version: value.version, material: value.data };
   byVersion.set(version, key);
   return key;

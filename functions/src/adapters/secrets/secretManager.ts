@@ -13,6 +13,7 @@ import { googleCloudClientOptions, rpcStatusOf } from '../googleCloudClientOptio
 export const SECRET_IDS = {
   oauthClientSecret: 'oauth-client-secret',
   sharedOAuthClientSecret: 'shared-oauth-client-secret',
+  gmailOAuthClientSecret: 'gmail-oauth-client-secret',
   tokenEncryptionKey: 'token-encryption-key',
 } as const;
 
@@ -59,7 +60,10 @@ async function ensureSecret(id: SecretId): Promise<void> {
     });
   } catch (error) {
     // Someone else (another instance, or the administrator with gcloud) created it first: fine.
-    if (rpcStatusOf(error) !== 'ALREADY_EXISTS') throw error;
+    // PERMISSION_DENIED: the deployment grants the runtime roles on its own secrets only, and
+    // creates them itself (infra/deployment.ts SECRET_ROLES); reading them tells what is stored.
+    const status = rpcStatusOf(error);
+    if (status !== 'ALREADY_EXISTS' && status !== 'PERMISSION_DENIED') throw error;
   }
   existing.add(id);
 }

@@ -5,7 +5,7 @@ import { AppError } from '../../errors.js';
 import { log } from '../../logging.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
 import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
-import { openRefreshToken } from './tokenVault.js';
+import { openRefreshToken, SealedTokenUnreadable } from './tokenVault.js';
 
 /**
  * Access tokens for the sync: refreshed on demand from the sealed refresh token and kept only in
@@ -62,6 +62,36 @@ export async function getAccessToken(uid: string, now: () => number = Date.now):
   return work;
 }
 
+/**
+ * The account's refresh token in clear. One that can never be opened (its key version was disabled
+ * or destroyed) would fail every run for ever while the account looked active: the account becomes
+ * `reauthRequired` (linking again stores a token sealed with the current key), and the operator
+ * gets one error line naming the key version; later runs stop at the account's status.
+ */
+async function openSealedToken(account: LinkedAccountRecord, now: () => number): Promise<string> {
+  try {
+    return await openRefreshToken(account.uid, account.refreshToken);
+  } catch (error) {
+    if (!(error instanceof SealedTokenUnreadable)) throw error;
+    await markReauthRequired(
+      account.uid,
+      account.id,
+      account.refreshToken,
+      'token_unreadable',
+      new Date(now()),
+    );
+    await refreshSyncSchedule(account.uid);
+    cache.delete(account.uid);
+    log.error('a refresh token cannot be decrypted; the account must be linked again', {
+      uid: account.uid,
+      accountId: account.id,
+      keyVersion: error.keyVersion,
+      reason: error.message,
+    });
+    throw new ReauthRequiredError(account.uid, account.id, 'token_unreadable');
+  }
+}
+
 async function obtain(uid: string, now: () => number): Promise<AccountAccess> {
   const account = await linkedAccountOf(uid);
   if (!account) throw new AppError('no_linked_account', 'Link a Google account first.');
@@ -82,7 +112,7 @@ async function obtain(uid: string, now: () => number): Promise<AccountAccess> {
   ) {
     return { accessToken: cached.token.accessToken, expiresAt: cached.token.expiresAt, account };
   }
-  const refreshToken = await openRefreshToken(uid, account.refreshToken);
+  const refreshToken = await openSealedToken(account, now);
   let token: FreshAccessToken;
   try {
     token = await refreshAccessToken(app, refreshToken);

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../errors.js';
 import { log } from '../../logging.js';
 import { activeApp } from '../settings/googleSettings.js';
 import { forgetAccessToken } from './accessTokens.js';
-import { openRefreshToken } from './tokenVault.js';
+import { openRefreshToken, SealedTokenUnreadable } from './tokenVault.js';
 
 /** The user's linked accounts as the API shows them (SPEC §4.3 `LinkedAccount`), and their removal (§3.7). */
 
@@ -62,6 +62,8 @@ export async function removeLinkedAccount(uid: string, accountId: string): Promi
     refreshToken = await openRefreshToken(uid, account.refreshToken);
   } catch (error) {
     // Undecryptable (key version gone): nothing can be revoked any more; remove what we hold.
+    // Secret Manager merely unreachable is another matter: retrying later can still revoke.
+    if (!(error instanceof SealedTokenUnreadable)) throw error;
     log.error('could not open a refresh token for revocation', { uid, accountId, error });
   }
   if (refreshToken) {

@@ -1,9 +1,10 @@
 import type { Caller } from '../../domain/auth/caller.js';
-import { RECORD_ID_PATTERN } from '../../domain/crm/common.js';
+import { isRecordId } from '../../domain/crm/common.js';
 import { type Contact, checkContactPatch, parseNewContact } from '../../domain/crm/contact.js';
 import type { Page } from '../../domain/crm/paging.js';
 import { listScope, pageRequest } from '../../domain/crm/paging.js';
-import { invalid } from '../../domain/crm/validation.js';
+import { TagRefSchema } from '../../domain/crm/tag.js';
+import { invalid, parseOrThrow } from '../../domain/crm/validation.js';
 import type { Written } from '../../ports/crmStore.js';
 import { actorOf, crmStore } from './store.js';
 
@@ -19,7 +20,7 @@ export function getContact(caller: Caller, id: string): Promise<Contact> {
 
 export function listContacts(caller: Caller, query: URLSearchParams): Promise<Page<Contact>> {
   const tagId = query.get('tagId') || undefined;
-  if (tagId !== undefined && !RECORD_ID_PATTERN.test(tagId)) throw invalid({ tagId: 'must be a tag id' });
+  if (tagId !== undefined && !isRecordId(tagId)) throw invalid({ tagId: 'must be a tag id' });
   return crmStore().listContacts(
     { ...pageRequest(query, listScope.contacts(tagId)), tagId },
     actorOf(caller),
@@ -40,15 +41,7 @@ export function deleteContact(caller: Caller, id: string, ifMatch?: number): Pro
 }
 
 export function tagContact(caller: Caller, contactId: string, body: unknown, ifMatch?: number) {
-  const tagId = (body as { tagId?: unknown } | undefined)?.tagId;
-  const extra = body && typeof body === 'object' ? Object.keys(body).filter((key) => key !== 'tagId') : [];
-  if (typeof tagId !== 'string' || !RECORD_ID_PATTERN.test(tagId) || extra.length) {
-    const fields: Record<string, string> = Object.fromEntries(
-      extra.map((key) => [key, 'is not a known field']),
-    );
-    if (typeof tagId !== 'string' || !RECORD_ID_PATTERN.test(tagId)) fields.tagId = 'must be a tag id';
-    throw invalid(fields);
-  }
+  const { tagId } = parseOrThrow(TagRefSchema, body ?? {});
   return crmStore().tagContact(contactId, tagId, { actor: actorOf(caller), ifMatch });
 }
 

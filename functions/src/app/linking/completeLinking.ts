@@ -41,7 +41,15 @@ export type LinkOutcome =
   | { ok: false; code: LinkErrorCode };
 
 type StateResult =
-  | { ok: true; uid: string; email?: string; emailVerified: boolean; nonce: string; verifier: string }
+  | {
+      ok: true;
+      uid: string;
+      email?: string;
+      emailVerified: boolean;
+      nonce: string;
+      verifier: string;
+      mailbox?: { providerId: string; email: string };
+    }
   | { ok: false; code: 'state_invalid' | 'state_expired'; why: string };
 
 const failure = (code: LinkErrorCode, why: string, fields: Record<string, unknown> = {}): LinkOutcome => {
@@ -87,6 +95,9 @@ export async function checkState(
     return { ok: false, code: 'state_invalid', why: 'signature or content does not verify' };
   }
   const { uid, nonce } = checked.payload;
+  // A state issued for one flow never completes the other (the purpose is signed).
+  if ((checked.payload.p ?? 'google') !== purpose)
+    return { ok: false, code: 'state_invalid', why: `not a state of a ${purpose} link` };
   const stored = await consumeNonce(nonce);
   // Unknown or already used (a replay), or issued to someone else: all the same to the browser.
   if (!stored) return { ok: false, code: 'state_invalid', why: 'nonce unknown or already used' };
@@ -102,11 +113,12 @@ export async function checkState(
     emailVerified: stored.emailVerified === true,
     nonce,
     verifier: pkceVerifier(nonce, key),
+    ...(stored.mailbox ? { mailbox: stored.mailbox } : {}),
   };
 }
 
 /** Revokes a grant we decided not to keep; failure only costs a dangling grant, so it is logged. */
-async function discard(token: string | undefined, why: string): Promise<void> {
+export async function discard(token: string | undefined, why: string): Promise<void> {
   if (!token) return;
   try {
     await revokeToken(token);

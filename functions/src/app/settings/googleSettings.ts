@@ -32,7 +32,8 @@ interface StoredSettings {
 // A DNS name of at least two labels; IDNs in their punycode (xn--) form.
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$/;
 
-const PutSchema = z.strictObject({
+/** Body of `PUT /settings/google` (the OpenAPI document shows it too). */
+export const GoogleSettingsInputSchema = z.strictObject({
   clientId: z
     .string()
     .trim()
@@ -53,7 +54,7 @@ const PutSchema = z.strictObject({
     .optional(),
 });
 
-export type GoogleSettingsInput = z.input<typeof PutSchema>;
+export type GoogleSettingsInput = z.input<typeof GoogleSettingsInputSchema>;
 
 async function readStored(): Promise<StoredSettings> {
   const snapshot = await firestore().doc(SETTINGS_DOC).get();
@@ -88,7 +89,7 @@ export async function saveGoogleSettings(
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidArgument('Send the settings as a JSON object.', { body: 'must be a JSON object' });
   }
-  const parsed = PutSchema.safeParse(input);
+  const parsed = GoogleSettingsInputSchema.safeParse(input);
   if (!parsed.success) throw invalidArgument('The Google settings are invalid.', fieldErrors(parsed.error));
   const current = await readStored();
   const next: StoredSettings = {

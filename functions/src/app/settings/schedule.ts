@@ -59,7 +59,8 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-const PutSchema = z.strictObject({
+/** Body of `PUT /settings/schedule` (the OpenAPI document shows it too). */
+export const ScheduleInputSchema = z.strictObject({
   paused: z.boolean().optional(),
   schedule: z
     .string()
@@ -96,7 +97,7 @@ export async function saveScheduleSettings(input: unknown, updatedBy: string): P
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw invalidArgument('Send the schedule settings as a JSON object.', { body: 'must be a JSON object' });
   }
-  const parsed = PutSchema.safeParse(input);
+  const parsed = ScheduleInputSchema.safeParse(input);
   if (!parsed.success) throw invalidArgument('The schedule settings are invalid.', fieldErrors(parsed.error));
   const { paused, schedule, timeZone } = parsed.data;
   const name = syncTickJobName();

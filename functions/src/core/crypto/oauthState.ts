@@ -24,6 +24,8 @@ export interface StatePayload {
   iat: number;
   /** Version of the key material that signed it. */
   kv: string;
+  /** What the flow links: absent for a Google account (§3.2), `mailbox` for a mailbox (§3.8.1). */
+  p?: 'mailbox';
 }
 
 export type StateCheck = { ok: true; payload: StatePayload } | { ok: false; reason: 'invalid' | 'expired' };
@@ -45,6 +47,7 @@ export function signState(payload: Omit<StatePayload, 'v' | 'kv'>, key: KeyMater
     nonce: payload.nonce,
     iat: payload.iat,
     kv: key.version,
+    ...(payload.p ? { p: payload.p } : {}),
   };
   const signedPart = b64url(Buffer.from(JSON.stringify(full), 'utf8'));
   return `${signedPart}.${b64url(mac(signedPart, key))}`;
@@ -84,9 +87,17 @@ function decodePayload(part: string): StatePayload | undefined {
       value.nonce.length > 0 &&
       typeof value.iat === 'number' &&
       Number.isFinite(value.iat) &&
-      typeof value.kv === 'string'
+      typeof value.kv === 'string' &&
+      (value.p === undefined || value.p === 'mailbox')
     ) {
-      return { v: 1, uid: value.uid, nonce: value.nonce, iat: value.iat, kv: value.kv };
+      return {
+        v: 1,
+        uid: value.uid,
+        nonce: value.nonce,
+        iat: value.iat,
+        kv: value.kv,
+        ...(value.p ? { p: value.p } : {}),
+      };
     }
   } catch {
     // malformed: not a state of ours

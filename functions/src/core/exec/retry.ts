@@ -66,3 +66,10 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/**
+ * How often one record's write may be refused as stale (Calendar 412, People failedPrecondition on
+ * an etag, the CRM's If-Match) in one run, each time read again and planned again, before it is
+ * reported as an item error and left to the next run. The same cap for every kind.
+ */
+export const STALE_WRITE_ATTEMPTS = 3;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { emailAddress, READ_ONLY_FIELDS, type RecordMeta, recordId, text } from './common.js';
+import { AppError } from '../../errors.js';
+import { type Actor, emailAddress, READ_ONLY_FIELDS, type RecordMeta, recordId, text } from './common.js';
 import { formatInstant, isIanaTimeZone, isIsoDate, parseRfc3339, startOfDay } from './time.js';
 import { checkPatchKeys, invalid, mergePatch, parseOrThrow } from './validation.js';
 
@@ -90,7 +91,11 @@ function checkTimes(activity: Parsed, ctx: z.RefinementCtx): void {
   }
 }
 
-const ActivitySchema = z.strictObject(activityShape).superRefine(checkTimes);
+/** Body of `POST /api/activities`, and every activity after a patch is merged into it. */
+export const ActivitySchema = z.strictObject(activityShape).superRefine(checkTimes);
+
+/** A `PATCH /api/activities/{id}` body as the OpenAPI document shows it (`null` removes a field). */
+export const ActivityPatchSchema = z.strictObject(activityShape).partial();
 
 export type ActivityInput = z.output<typeof ActivitySchema>;
 export type ParticipantInput = ActivityInput['participants'][number];
@@ -184,4 +189,20 @@ export function parseRange(query: URLSearchParams): { from: number; to: number }
   if (!fields.from && !fields.to && to < from) fields.to = 'must not be before from';
   if (Object.keys(fields).length) throw invalid(fields);
   return { from, to };
+}
+
+/**
+ * Who may make a CRM user's own contact the organizer of an activity (issue #16): that user, an
+ * administrator, or the sync acting for a user (it imports events from the organizer's own
+ * calendar). Anyone else could otherwise have an event with outside attendees inserted into that
+ * user's Google Calendar, with invitations sent from their account. Other contacts are anyone's.
+ */
+export function checkOrganizerRight(actor: Actor, organizerUserUids: readonly string[]): void {
+  if (organizerUserUids.length === 0 || actor.by === 'sync' || actor.admin) return;
+  if (organizerUserUids.includes(actor.uid)) return;
+  throw new AppError(
+    'permission_denied',
+    "Only that user or an administrator may make a CRM user's own contact the organizer of an activity.",
+    { fields: { organizerContactId: "is another CRM user's own contact" } },
+  );
 }

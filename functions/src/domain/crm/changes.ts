@@ -17,6 +17,11 @@ export interface RecordChange {
   inScope: boolean;
   /** In the reader's scope before the change. */
   wasInScope: boolean;
+  /**
+   * Who made the change: a user through the API, or a user's sync (the reader's own sync writes are
+   * never returned). Absent on entries written before it was recorded.
+   */
+  origin?: { by: 'user' | 'sync'; uid: string };
 }
 
 export interface ChangeBatch {

@@ -97,6 +97,13 @@ function checkContact(contact: Fields, ctx: z.RefinementCtx) {
 
 const ContactFieldsSchema = z.strictObject(contactFieldShape).superRefine(checkContact);
 
+/**
+ * A `PATCH /api/contacts/{id}` body as the OpenAPI document shows it: any writable field (`null`
+ * removes it, RFC 7396). The request is checked by `checkContactPatch`, then the merged record by
+ * the same field schemas.
+ */
+export const ContactPatchSchema = z.strictObject(contactFieldShape).partial();
+
 /** Body of `POST /api/contacts`: the writable fields plus the tags to start with. */
 export const NewContactSchema = z
   .strictObject({

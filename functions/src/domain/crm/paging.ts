@@ -1,4 +1,4 @@
-import { RECORD_ID_PATTERN } from './common.js';
+import { isRecordId } from './common.js';
 import { invalid, isPlainObject } from './validation.js';
 
 /**
@@ -90,7 +90,7 @@ function parsePageToken(scope: string, token: string): PagePosition | undefined 
   if (Object.keys(extra).length || s !== scope) return undefined;
   if (!Array.isArray(k) || k.length !== sortKeyCount(scope) || !k.every(isTimestampKey)) return undefined;
   // Firestore reserves ids like `__x__`; the store never generates them.
-  if (typeof i !== 'string' || !RECORD_ID_PATTERN.test(i) || /^__.*__$/.test(i)) return undefined;
+  if (typeof i !== 'string' || !isRecordId(i)) return undefined;
   return { keys: k.map(([seconds, nanos]) => [seconds, nanos]), id: i };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { permissionDenied } from '../../errors.js';
-import { text } from './common.js';
+import { isRecordId, text } from './common.js';
 import { invalid, parseOrThrow } from './validation.js';
 
 /**
@@ -17,6 +17,11 @@ export const NewTagSchema = z.strictObject({
 });
 
 export type NewTag = z.output<typeof NewTagSchema>;
+
+/** Body of `POST /api/contacts/{id}/tags`: the tag to add. */
+export const TagRefSchema = z.strictObject({
+  tagId: z.string({ error: 'must be a tag id' }).refine(isRecordId, 'must be a tag id'),
+});
 
 /** The API shape: exactly SPEC §4.3 `Tag {id, name, type, ownerUid?}`; its version goes in the ETag. */
 export interface Tag {

@@ -7,6 +7,16 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 
+/**
+ * The instants the store can keep: Firestore timestamps run from 0001-01-01T00:00:00Z to
+ * 9999-12-31T23:59:59.999999999Z (https://firebase.google.com/docs/firestore/manage-data/data-types).
+ * Dates stop a day inside that range, so that their midnight in any time zone still fits.
+ */
+const EARLIEST_MS = Date.parse('0001-01-01T00:00:00Z');
+const LATEST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+const EARLIEST_DATE = '0001-01-02';
+const LATEST_DATE = '9999-12-30';
+
 function validCalendarDate(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
   // Day 0 of the next month is the last day of this one (UTC, so no zone can shift it).
@@ -31,13 +41,14 @@ export function parseRfc3339(value: string): number | undefined {
     return undefined;
   }
   const ms = Date.parse(value.toUpperCase());
-  return Number.isNaN(ms) ? undefined : ms;
+  return Number.isNaN(ms) || ms < EARLIEST_MS || ms > LATEST_MS ? undefined : ms;
 }
 
 /** True for a real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(value: string): boolean {
   const m = DATE.exec(value);
-  return !!m && validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (!m || value < EARLIEST_DATE || value > LATEST_DATE) return false;
+  return validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /** `date` plus `days` calendar days (dates carry no zone, so UTC arithmetic is exact). */
@@ -101,6 +112,23 @@ function offsetMs(instant: number, timeZone: string): number {
 /** The zone's offset from UTC at `instant`, in minutes (e.g. +60 for Paris in winter). */
 export function offsetMinutes(instant: number, timeZone: string): number {
   return Math.round(offsetMs(instant, timeZone) / 60_000);
+}
+
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?$/;
+
+/**
+ * The instant of a wall-clock date-time without offset (`2030-03-04T10:00:00`) in `timeZone`, or
+ * undefined when malformed. The zone's offset at that wall time is found in two steps (the offset
+ * at the naive guess, then at the instant it gives), which settles within one transition.
+ */
+export function zonedInstant(localDateTime: string, timeZone: string): number | undefined {
+  const m = LOCAL_DATE_TIME.exec(localDateTime);
+  if (!m || !validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return undefined;
+  if (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59 || !isIanaTimeZone(timeZone))
+    return undefined;
+  const naive = Date.parse(`${localDateTime}Z`);
+  const first = naive - offsetMs(naive, timeZone);
+  return naive - offsetMs(first, timeZone);
 }
 
 /** RFC 3339 text of `instant` in the zone's offset, or in UTC (`Z`) without a zone. */

@@ -107,13 +107,16 @@ export interface KindSyncResult {
 
 export type KindSync<Settings> = (context: KindSyncContext<Settings>) => Promise<KindSyncResult>;
 
+/** Each kind's own CRM counter besides created/updated/linked (§3.4.5 untagged, §3.5.5 canceled). */
+const OWN_CRM_COUNTER = { contacts: 'untagged', activities: 'canceled' } as const satisfies Record<
+  SyncKind,
+  keyof KindCounts['toCrm']
+>;
+
 export function emptyCounts(kind: SyncKind): KindCounts {
   return {
     toGoogle: { created: 0, updated: 0, removed: 0 },
-    toCrm:
-      kind === 'contacts'
-        ? { created: 0, updated: 0, linked: 0, untagged: 0 }
-        : { created: 0, updated: 0, linked: 0, canceled: 0 },
+    toCrm: { created: 0, updated: 0, linked: 0, [OWN_CRM_COUNTER[kind]]: 0 },
     unchanged: 0,
   };
 }

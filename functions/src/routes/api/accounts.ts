@@ -1,6 +1,7 @@
 import { parsePageSize } from '../../domain/crm/paging.js';
 import { invalid } from '../../domain/crm/validation.js';
 import type { UserContext } from '../../http/handler.js';
+import { EXAMPLE_IDS, invalidExample, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /**
@@ -11,11 +12,35 @@ import type { Route } from '../../http/router.js';
 
 const linking = () => import('../../app/linking/startLinking.js');
 const accounts = () => import('../../app/accounts/linkedAccounts.js');
+const shapes = () => import('../responses.js');
 
 export const accountRoutes: Route<UserContext>[] = [
   {
     method: 'GET',
     path: '/me/accounts',
+    doc: {
+      summary: 'My linked Google accounts',
+      description:
+        'At most one account: linking again replaces it. `status` is `reauthRequired` when Google ' +
+        'refused its refresh token or the OAuth app changed since it was linked; then link again.',
+      success: [{ status: 200, description: 'A list (never more than one page).' }],
+      errors: ['invalid_argument'],
+      examples: [
+        {
+          name: 'list',
+          summary: 'The caller with one linked account',
+          status: 200,
+          requires: ['linkedAccount'],
+        },
+        invalidExample('badPageSize', 'pageSize must be a whole number from 1 to 1000', {
+          query: { pageSize: '0' },
+        }),
+      ],
+      schemas: async () => {
+        const { paging, linkedAccountPage } = await shapes();
+        return { query: paging, responses: { 200: linkedAccountPage } };
+      },
+    },
     handle: async ({ caller, query }) => {
       // A list like any other (SPEC §4.3), though it never needs a second page: a user has at most
       // one linked account, so no page token is ever issued and any token sent is not ours.
@@ -28,6 +53,36 @@ export const accountRoutes: Route<UserContext>[] = [
     // Answers 200, not 201: nothing the client can address is created, only a URL to follow.
     method: 'POST',
     path: '/me/accounts/google',
+    doc: {
+      summary: 'Start linking a Google account',
+      description:
+        "Answers Google's authorization URL (offline access, consent, PKCE, a signed single-use state " +
+        'that expires in 10 minutes) and sets a `__Host-` cookie that binds the flow to this browser. ' +
+        'Open the URL in the same browser; Google comes back to `oauthCallback`.',
+      success: [
+        {
+          status: 200,
+          description: 'The URL to open.',
+          headers: { 'Set-Cookie': 'Binds the OAuth flow to this browser (HttpOnly, Secure, SameSite=Lax).' },
+        },
+      ],
+      errors: ['google_app_not_configured', 'unavailable'],
+      examples: [
+        {
+          name: 'start',
+          summary: 'The administrator configured the Google app',
+          status: 200,
+          requires: ['googleApp'],
+        },
+        {
+          name: 'notConfigured',
+          summary: 'No OAuth app is configured yet',
+          status: 409,
+          code: 'google_app_not_configured',
+        },
+      ],
+      schemas: async () => ({ responses: { 200: (await shapes()).authorizationUrl } }),
+    },
     handle: async ({ caller }) => {
       const { authorizationUrl, setCookie } = await (await linking()).startLinking(caller);
       // The URL is per user and per attempt: no cache may keep it, nor the cookie that goes with it.
@@ -41,6 +96,24 @@ export const accountRoutes: Route<UserContext>[] = [
   {
     method: 'DELETE',
     path: '/me/accounts/:id',
+    doc: {
+      summary: 'Remove my linked Google account',
+      description:
+        'Revokes the refresh token at Google, deletes it with the sync cursors and mappings of the ' +
+        'account and stops automatic sync. CRM data stays as it is (docs/behaviour.md#removing-an-account).',
+      success: [{ status: 204, description: 'Removed.' }],
+      errors: ['not_found'],
+      examples: [
+        {
+          name: 'remove',
+          summary: 'Remove the linked account',
+          params: { id: EXAMPLE_IDS.account },
+          status: 204,
+          requires: ['linkedAccount'],
+        },
+        unknownExample('No linked account of yours has that id'),
+      ],
+    },
     handle: async ({ caller }, { id = '' }) => {
       await (await accounts()).removeLinkedAccount(caller.uid, id);
       return { status: 204 };

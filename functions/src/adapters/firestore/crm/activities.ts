@@ -11,6 +11,7 @@ import {
   type ActivityFields,
   type ActivityInput,
   applyActivityPatch,
+  checkOrganizerRight,
   instantsOf,
   overlaps,
   type Participant,
@@ -74,6 +75,7 @@ export class ActivityRepository {
    */
   private async resolve(
     tx: Transaction,
+    actor: Actor,
     input: ActivityInput,
     previous?: ActivityFields,
   ): Promise<ActivityFields> {
@@ -85,7 +87,8 @@ export class ActivityRepository {
       throw new AppError('invalid_argument', 'organizerContactId is required.', {
         fields: { organizerContactId: 'is required' },
       });
-    if (!known.has(organizer)) wanted.set(organizer, 'organizerContactId');
+    // A newly named organizer is always read (also when it was a participant): it needs the right.
+    if (organizer !== previous?.organizerContactId) wanted.set(organizer, 'organizerContactId');
     input.participants.forEach((participant, index) => {
       const id = participant.contactId;
       if (id && (!known.has(id) || !participant.email) && !wanted.has(id))
@@ -107,6 +110,9 @@ export class ActivityRepository {
         fields: missing,
       });
     }
+    // Only a newly named organizer was read: keeping the organizer an activity has needs no right.
+    const namedOrganizer = contacts.get(organizer);
+    if (namedOrganizer) checkOrganizerRight(actor, namedOrganizer.userUids ?? []);
     const noEmail: Record<string, string> = {};
     const participants: Participant[] = input.participants.map((participant, index) => {
       const contact = participant.contactId ? contacts.get(participant.contactId) : undefined;
@@ -129,7 +135,7 @@ export class ActivityRepository {
     return inTransaction(this.db, async (tx) => {
       const ref = id ? this.collection.doc(id) : this.collection.doc();
       if (id && (await tx.get(ref)).exists) throw conflict(`Activity ${id} exists already.`);
-      const fields = await this.resolve(tx, input);
+      const fields = await this.resolve(tx, actor, input);
       const data = this.stored(fields, newMeta());
       tx.create(ref, data);
       recordActivityChange(this.db, tx, actor, {
@@ -186,7 +192,7 @@ export class ActivityRepository {
       const data = await readExisting<StoredActivity>(tx, ref, `Activity ${id}`);
       checkIfMatch(data.version, ifMatch);
       const current = fieldsOf(data);
-      const next = await this.resolve(tx, applyActivityPatch(current, patch), current);
+      const next = await this.resolve(tx, actor, applyActivityPatch(current, patch), current);
       if (sameJson(current, next)) return { record: render(id, data), changed: false };
       const updated = this.stored(next, { createdAt: data.createdAt, ...nextMeta(data) });
       tx.set(ref, updated);

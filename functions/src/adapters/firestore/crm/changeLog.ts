@@ -174,6 +174,7 @@ export async function readFeed(
       version: entry.version,
       changedAt: toRfc3339(entry.changedAt),
       ...scope(entry),
+      ...(entry.origin ? { origin: { by: entry.origin.by, uid: entry.origin.uid } } : {}),
     });
   }
   const last = snapshot.docs[snapshot.docs.length - 1];

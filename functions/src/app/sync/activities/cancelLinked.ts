@@ -1,5 +1,5 @@
 import type { ActivityLink } from '../../../core/sync/activities/plan.js';
-import { AppError } from '../../../errors.js';
+import { isCrmNotFound } from '../runs/faults.js';
 import type { ActivityRun } from './run.js';
 
 /**
@@ -15,10 +15,10 @@ export async function cancelLinked(run: ActivityRun, link: ActivityLink): Promis
   try {
     written = await run.crm.updateActivity(link.activityId, { status: 'canceled' }, { actor: run.actor });
   } catch (error) {
-    if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+    if (!isCrmNotFound(error)) throw error;
     return run.state.deleteLink(link.activityId);
   }
-  if (written.changed) run.result.counts.toCrm.canceled = (run.result.counts.toCrm.canceled ?? 0) + 1;
+  if (written.changed) run.report.counts.toCrm.canceled = (run.report.counts.toCrm.canceled ?? 0) + 1;
   const { unlinked: _unlinked, ...kept } = link;
   await run.state.saveLink({ ...kept, cancelled: true, crmVersion: written.record.version });
 }

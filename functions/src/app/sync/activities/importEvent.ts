@@ -37,7 +37,7 @@ export async function importEvent(run: ActivityRun, event: CalendarEvent): Promi
   await run.index.settle(key);
   if (!created.fresh) return linkExisting(run, event, key, created.activity, 'google');
   await saveNewLink(run, event, key, created.activity, 'google');
-  run.result.counts.toCrm.created += 1;
+  run.report.counts.toCrm.created += 1;
 }
 
 async function findActivity(run: ActivityRun, id: string): Promise<Activity | undefined> {
@@ -150,7 +150,7 @@ async function linkExisting(
   };
   if (event.recurringEventId) await run.state.rememberSeries(event.recurringEventId);
   await run.state.saveLink(link);
-  await syncLinkedPairCountedAs(run, link, { activity, event }, (counts) => {
+  await syncLinkedPairCountedAs(run, link, { activity, event, crmEdits: 'hold' }, (counts) => {
     counts.toCrm.linked += 1;
   });
 }

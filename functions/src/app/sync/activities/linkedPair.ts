@@ -1,16 +1,9 @@
-import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
+import { STALE_WRITE_ATTEMPTS } from '../../../core/exec/retry.js';
 import type { CalendarEvent } from '../../../core/sync/activities/fields.js';
-import { type ActivityLink, planLinked } from '../../../core/sync/activities/plan.js';
+import { type ActivityLink, type CrmEdits, planLinked } from '../../../core/sync/activities/plan.js';
 import type { Activity } from '../../../domain/crm/activity.js';
-import { AppError } from '../../../errors.js';
-import { type ActivityRun, recordConflicts } from './run.js';
-
-/** A record that keeps changing under us is left for the next run after this many tries. */
-const MAX_ATTEMPTS = 3;
-
-const isStale = (error: unknown) =>
-  (error instanceof GoogleApiFailure && error.kind === 'precondition_failed') ||
-  (error instanceof AppError && error.code === 'precondition_failed');
+import { isStaleWrite } from '../runs/faults.js';
+import type { ActivityRun } from './run.js';
 
 /** CRM contact ids of the attendees the activity does not list yet (matched by email, §3.5.2). */
 export async function contactIdsOf(run: ActivityRun, emails: string[]): Promise<Map<string, string>> {
@@ -32,6 +25,13 @@ function newAttendeeEmails(activity: Activity, event: CalendarEvent): string[] {
     .filter((email): email is string => !!email && !listed.has(email));
 }
 
+/** The two sides of a pair as read, and what becomes of the CRM side's changes (§3.5.3, planLinked). */
+export interface LinkedPairStart {
+  activity: Activity;
+  event: CalendarEvent;
+  crmEdits: CrmEdits;
+}
+
 /**
  * Brings one linked pair together (§3.5.3, §3.5.4): three-way merge, then the event is patched with
  * If-Match and the activity updated with its version, so an edit made meanwhile on either side is
@@ -42,13 +42,13 @@ function newAttendeeEmails(activity: Activity, event: CalendarEvent): string[] {
 export async function syncLinkedPair(
   run: ActivityRun,
   link: ActivityLink,
-  start: { activity: Activity; event: CalendarEvent },
+  start: LinkedPairStart,
 ): Promise<void> {
   let { activity, event } = start;
   for (let attempt = 1; ; attempt += 1) {
     try {
       const contactIds = await contactIdsOf(run, newAttendeeEmails(activity, event));
-      const plan = planLinked({ link, activity, event, contactIds });
+      const plan = planLinked({ link, activity, event, contactIds, crmEdits: start.crmEdits });
       if (plan.googlePatch)
         event = await run.calendar.patch(link.eventId, plan.googlePatch, event.etag ?? null);
       if (plan.crmPatch) {
@@ -61,17 +61,17 @@ export async function syncLinkedPair(
       await run.state.saveLink({
         ...link,
         etag: event.etag ?? null,
-        crmVersion: activity.version,
+        crmVersion: plan.holdsCrmVersion ? link.crmVersion : activity.version,
         base: plan.nextBase,
       });
-      recordConflicts(run, link.activityId, plan.conflicts);
-      const counts = run.result.counts;
+      run.report.conflict(link.activityId, plan.conflicts);
+      const counts = run.report.counts;
       if (plan.googlePatch) counts.toGoogle.updated += 1;
       if (plan.crmPatch) counts.toCrm.updated += 1;
       if (!plan.googlePatch && !plan.crmPatch) counts.unchanged += 1;
       return;
     } catch (error) {
-      if (!isStale(error) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!isStaleWrite(error) || attempt >= STALE_WRITE_ATTEMPTS) throw error;
       const [fresh, current] = await Promise.all([
         run.calendar.get(link.eventId),
         run.crm.getActivity(link.activityId, run.actor),
@@ -90,11 +90,11 @@ export async function syncLinkedPair(
 export async function syncLinkedPairCountedAs(
   run: ActivityRun,
   link: ActivityLink,
-  start: { activity: Activity; event: CalendarEvent },
-  count: (counts: ActivityRun['result']['counts']) => void,
+  start: LinkedPairStart,
+  count: (counts: ActivityRun['report']['counts']) => void,
 ): Promise<void> {
-  const unchanged = run.result.counts.unchanged;
+  const unchanged = run.report.counts.unchanged;
   await syncLinkedPair(run, link, start);
-  run.result.counts.unchanged = unchanged;
-  count(run.result.counts);
+  run.report.counts.unchanged = unchanged;
+  count(run.report.counts);
 }

@@ -3,13 +3,13 @@ import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import type { ListPosition } from '../../../adapters/google/calendar.js';
 import type { CalendarEvent } from '../../../core/sync/activities/fields.js';
 import { type ActivityLink, decideEvent } from '../../../core/sync/activities/plan.js';
-import { AppError } from '../../../errors.js';
 import { log } from '../../../logging.js';
+import { unlessNotFound } from '../runs/faults.js';
 import { cancelLinked } from './cancelLinked.js';
 import { importEvent } from './importEvent.js';
 import { syncLinkedPair } from './linkedPair.js';
 import { removeFromCalendar } from './pushToGoogle.js';
-import { type ActivityRun, perItem } from './run.js';
+import type { ActivityRun } from './run.js';
 
 /**
  * Google → CRM (§3.5.2, §3.5.4, §3.5.5): the primary calendar's changes since the stored sync token
@@ -51,11 +51,12 @@ export async function pullFromGoogle(run: ActivityRun): Promise<void> {
       );
     if (page.nextPageToken) {
       position = { ...position, pageToken: page.nextPageToken };
-      if (!run.failed) await run.state.saveCursor({ listing: position, ...(sweep ? { sweep } : {}) });
+      if (!run.report.holdsCursor)
+        await run.state.saveCursor({ listing: position, ...(sweep ? { sweep } : {}) });
       continue;
     }
     // The sweep is saved with the token of the complete listing, so a crash cannot lose it.
-    if (!run.failed)
+    if (!run.report.holdsCursor)
       await run.state.saveCursor({
         syncToken: page.nextSyncToken ?? null,
         listing: null,
@@ -85,7 +86,7 @@ function restartFrom(error: unknown, position: ListPosition, resumed: boolean): 
 export async function applyEvents(run: ActivityRun, events: CalendarEvent[]): Promise<void> {
   const links = await run.state.linksOfEvents(events.map((event) => String(event.id)));
   for (const event of events) {
-    await perItem(run, String(event.id), () => applyEvent(run, event, links.get(String(event.id))));
+    await run.report.perItem(String(event.id), () => applyEvent(run, event, links.get(String(event.id))));
   }
 }
 
@@ -95,7 +96,7 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
     case 'skip':
       return;
     case 'unchanged':
-      run.result.counts.unchanged += 1;
+      run.report.counts.unchanged += 1;
       return;
     case 'cancel':
       return cancelLinked(run, link as ActivityLink);
@@ -111,13 +112,11 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
       return uncancelLinked(run, link as ActivityLink, event);
     case 'merge': {
       const current = link as ActivityLink;
-      const activity = await run.crm.getActivity(current.activityId, run.actor).catch((error) => {
-        if (error instanceof AppError && error.code === 'not_found') return undefined;
-        throw error;
-      });
+      const activity = await unlessNotFound(run.crm.getActivity(current.activityId, run.actor));
       // Deleted in the CRM and not seen by the CRM pass yet: that pass's rule applies (§3.5.5).
       if (!activity) return removeFromCalendar(run, current);
-      return syncLinkedPair(run, current, { activity, event });
+      // Who changed the CRM side is the CRM pass's to tell (§3.5.3): its changes wait for it.
+      return syncLinkedPair(run, current, { activity, event, crmEdits: 'hold' });
     }
   }
 }
@@ -128,10 +127,7 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
  */
 async function uncancelLinked(run: ActivityRun, link: ActivityLink, event: CalendarEvent): Promise<void> {
   const { cancelled: _cancelled, ...live } = link;
-  let activity = await run.crm.getActivity(link.activityId, run.actor).catch((error) => {
-    if (error instanceof AppError && error.code === 'not_found') return undefined;
-    throw error;
-  });
+  let activity = await unlessNotFound(run.crm.getActivity(link.activityId, run.actor));
   if (!activity) return removeFromCalendar(run, live);
   if (activity.status === 'canceled') {
     ({ record: activity } = await run.crm.updateActivity(
@@ -139,7 +135,7 @@ async function uncancelLinked(run: ActivityRun, link: ActivityLink, event: Calen
       { status: 'planned' },
       { actor: run.actor, ifMatch: activity.version },
     ));
-    run.result.counts.toCrm.updated += 1;
+    run.report.counts.toCrm.updated += 1;
   }
-  return syncLinkedPair(run, live, { activity, event });
+  return syncLinkedPair(run, live, { activity, event, crmEdits: 'hold' });
 }

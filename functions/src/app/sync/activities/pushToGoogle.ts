@@ -7,14 +7,19 @@ import {
   eventDateTimes,
 } from '../../../core/sync/activities/fields.js';
 import { eventIdForActivity, eventKey } from '../../../core/sync/activities/ids.js';
-import { type ActivityLink, decideActivity, type OrganizerRole } from '../../../core/sync/activities/plan.js';
+import {
+  type ActivityLink,
+  type CrmEdits,
+  decideActivity,
+  type OrganizerRole,
+} from '../../../core/sync/activities/plan.js';
 import type { Activity } from '../../../domain/crm/activity.js';
-import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
+import { MAX_CHANGE_BATCH, type RecordChange } from '../../../domain/crm/changes.js';
 import { decodePageToken, listScope, type PagePosition } from '../../../domain/crm/paging.js';
-import { AppError } from '../../../errors.js';
+import { unlessNotFound } from '../runs/faults.js';
 import { cancelLinked } from './cancelLinked.js';
 import { syncLinkedPair, syncLinkedPairCountedAs } from './linkedPair.js';
-import { type ActivityRun, perItem } from './run.js';
+import type { ActivityRun } from './run.js';
 
 /**
  * CRM → Google (§3.5.1, §3.5.3, §3.5.5): the CRM change feed since the stored cursor. The first run
@@ -26,17 +31,19 @@ export async function pushToGoogle(run: ActivityRun): Promise<void> {
   if (!crmCursor) {
     const start = await run.crm.changeCursorNow();
     await exportAll(run);
-    if (!run.failed) await run.state.saveCursor({ crmCursor: start });
+    if (!run.report.holdsCursor) await run.state.saveCursor({ crmCursor: start });
     return;
   }
   let cursor = crmCursor;
   for (;;) {
     const batch = await run.crm.readActivityChanges({ uid: run.uid, cursor, limit: MAX_CHANGE_BATCH });
-    for (const id of new Set(batch.changes.map((change) => change.recordId))) {
-      await perItem(run, id, async () => applyActivity(run, id, await currentActivity(run, id)));
+    for (const [id, crmEdits] of editsByActivity(run, batch.changes)) {
+      await run.report.perItem(id, async () =>
+        applyActivity(run, id, await unlessNotFound(run.crm.getActivity(id, run.actor)), crmEdits),
+      );
     }
     cursor = batch.nextCursor;
-    if (!run.failed) await run.state.saveCursor({ crmCursor: cursor });
+    if (!run.report.holdsCursor) await run.state.saveCursor({ crmCursor: cursor });
     if (!batch.hasMore) return;
   }
 }
@@ -54,20 +61,29 @@ async function exportAll(run: ActivityRun): Promise<void> {
     const exports: Activity[] = [];
     for (const activity of page.items) {
       if (activity.showInCalendar)
-        await perItem(run, activity.id, () => applyActivity(run, activity.id, activity, exports));
+        await run.report.perItem(activity.id, () =>
+          applyActivity(run, activity.id, activity, 'push', exports),
+        );
     }
     await exportMany(run, exports);
     after = page.nextPageToken ? decodePageToken(scope, page.nextPageToken) : undefined;
   } while (after);
 }
 
-async function currentActivity(run: ActivityRun, id: string): Promise<Activity | undefined> {
-  try {
-    return await run.crm.getActivity(id, run.actor);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') return undefined;
-    throw error;
+/**
+ * The changed activities of a batch, each with what becomes of its CRM edits on the organizer's
+ * event (§3.5.3): pushed when this user (the organizer, on whose calendar the pair lives) made one
+ * of them; taken as agreed but never pushed when they are all someone else's. An entry without its
+ * author (written before authors were recorded) counts as the user's own, as it always did.
+ */
+function editsByActivity(run: ActivityRun, changes: RecordChange[]): Map<string, CrmEdits> {
+  const edits = new Map<string, CrmEdits>();
+  for (const change of changes) {
+    const own = !change.origin || (change.origin.by === 'user' && change.origin.uid === run.uid);
+    if (own) edits.set(change.recordId, 'push');
+    else if (!edits.has(change.recordId)) edits.set(change.recordId, 'absorb');
   }
+  return edits;
 }
 
 /** `exports`: where to queue new events for one batch (else each is inserted at once). */
@@ -75,6 +91,7 @@ async function applyActivity(
   run: ActivityRun,
   id: string,
   activity: Activity | undefined,
+  crmEdits: CrmEdits,
   exports?: Activity[],
 ): Promise<void> {
   const link = await run.state.linkOfActivity(id);
@@ -84,7 +101,7 @@ async function applyActivity(
     case 'skip':
       return;
     case 'unchanged':
-      run.result.counts.unchanged += 1;
+      run.report.counts.unchanged += 1;
       return;
     case 'deleteEvent':
     case 'unlink':
@@ -94,7 +111,7 @@ async function applyActivity(
       const event = await run.calendar.get(current.eventId);
       // Gone from Google: the Google pass handles the cancellation it listed (§3.5.5).
       if (!event || event.status === 'cancelled') return;
-      return syncLinkedPair(run, current, { activity: activity as Activity, event });
+      return syncLinkedPair(run, current, { activity: activity as Activity, event, crmEdits });
     }
     case 'export':
       return exportOrQueue(run, activity as Activity, exports);
@@ -180,7 +197,7 @@ async function exportMany(run: ActivityRun, activities: Activity[]): Promise<voi
   const order = [...activities.keys()].sort((a, b) => Number(!outcomes[a]?.ok) - Number(!outcomes[b]?.ok));
   for (const index of order) {
     const activity = activities[index] as Activity;
-    await perItem(run, activity.id, async () => {
+    await run.report.perItem(activity.id, async () => {
       const outcome = outcomes[index];
       if (!outcome?.ok) throw outcome?.failure ?? new Error('Google did not answer this insert.');
       await linkExported(run, activity, bodies[index] as CalendarEvent & { id: string }, outcome.event ?? {});
@@ -218,7 +235,7 @@ async function linkExported(
     // The CRM's values, so that any spelling Google changed comes back once as a Google change.
     base: activityValues(activity),
   });
-  run.result.counts.toGoogle.created += 1;
+  run.report.counts.toGoogle.created += 1;
 }
 
 /**
@@ -230,7 +247,7 @@ export async function removeFromCalendar(run: ActivityRun, link: ActivityLink): 
   if (link.origin === 'crm' && link.organizer) {
     await run.calendar.delete(link.eventId);
     await run.state.deleteLink(link.activityId);
-    run.result.counts.toGoogle.removed += 1;
+    run.report.counts.toGoogle.removed += 1;
     return;
   }
   await run.state.saveLink({ ...link, unlinked: true });
@@ -252,7 +269,7 @@ async function cancelEvent(run: ActivityRun, link: ActivityLink, activity: Activ
       etag = (await run.calendar.patch(link.eventId, { status: 'cancelled' }, null)).etag ?? null;
   }
   await run.state.saveLink({ ...link, cancelled: true, etag, crmVersion: activity.version });
-  run.result.counts.toGoogle.removed += 1;
+  run.report.counts.toGoogle.removed += 1;
 }
 
 /**
@@ -270,7 +287,7 @@ async function restoreEvent(run: ActivityRun, link: ActivityLink, activity: Acti
   if (event.status === 'cancelled')
     event = await run.calendar.patch(link.eventId, { status: 'confirmed' }, event.etag ?? null);
   await run.state.saveLink(live);
-  await syncLinkedPairCountedAs(run, live, { activity, event }, (counts) => {
+  await syncLinkedPairCountedAs(run, live, { activity, event, crmEdits: 'push' }, (counts) => {
     counts.toGoogle.updated += 1;
   });
 }
@@ -286,7 +303,7 @@ async function relink(run: ActivityRun, link: ActivityLink, activity: Activity):
   const event = await run.calendar.get(link.eventId);
   if (!event || event.status === 'cancelled') return cancelLinked(run, linked);
   await run.state.saveLink(linked);
-  await syncLinkedPairCountedAs(run, linked, { activity, event }, (counts) => {
+  await syncLinkedPairCountedAs(run, linked, { activity, event, crmEdits: 'push' }, (counts) => {
     counts.toCrm.linked += 1;
   });
 }

@@ -3,7 +3,7 @@ import type { ActivityLink } from '../../../core/sync/activities/plan.js';
 import { decideUnlisted } from '../../../core/sync/activities/plan.js';
 import { log } from '../../../logging.js';
 import { cancelLinked } from './cancelLinked.js';
-import { type ActivityRun, perItem } from './run.js';
+import type { ActivityRun } from './run.js';
 
 /** Links read per page: memory stays flat however many events are linked. */
 const PAGE_SIZE = 300;
@@ -32,14 +32,14 @@ export async function sweepUnlisted(run: ActivityRun): Promise<void> {
     }
     if (links.length < PAGE_SIZE) break;
     after = (links.at(-1) as ActivityLink).activityId;
-    if (!run.failed) await run.state.saveCursor({ sweep: { ...sweep, after } });
+    if (!run.report.holdsCursor) await run.state.saveCursor({ sweep: { ...sweep, after } });
   }
-  if (!run.failed) await run.state.saveCursor({ sweep: null });
+  if (!run.report.holdsCursor) await run.state.saveCursor({ sweep: null });
 }
 
 async function checkUnlisted(run: ActivityRun, link: ActivityLink, sweep: ListingSweep) {
   let decision: ReturnType<typeof decideUnlisted> | undefined;
-  await perItem(run, link.activityId, async () => {
+  await run.report.perItem(link.activityId, async () => {
     const event = await run.calendar.get(link.eventId);
     decision = decideUnlisted(event, { empty: !sweep.listed, window: run.window });
     if (decision === 'cancel') await cancelLinked(run, link);
@@ -53,14 +53,11 @@ async function distrust(run: ActivityRun, link: ActivityLink): Promise<void> {
     uid: run.uid,
     activityId: link.activityId,
   });
-  run.failed = true;
-  run.result.errors.push({
-    kind: 'activities',
-    recordId: link.activityId,
-    code: 'calendar_listing_incomplete',
-    message:
-      'Google listed no events although this linked event still exists; no activity was canceled ' +
-      'on the strength of that listing, and the calendar is listed in full again on the next run.',
-  });
+  run.report.itemProblem(
+    link.activityId,
+    'calendar_listing_incomplete',
+    'Google listed no events although this linked event still exists; no activity was canceled ' +
+      'on the strength of that listing, and the calendar is listed in full again',
+  );
   await run.state.saveCursor({ syncToken: null, sweep: null });
 }

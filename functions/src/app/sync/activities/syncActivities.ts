@@ -4,10 +4,11 @@ import { GoogleApiCaller } from '../../../adapters/google/apiCaller.js';
 import { CalendarApi } from '../../../adapters/google/calendar.js';
 import type { ActivitySyncSettings, KindSync, KindSyncContext } from '../../../domain/sync/model.js';
 import { crmStore } from '../../crm/store.js';
+import { KindReport } from '../runs/kindReport.js';
 import { pullFromGoogle } from './pullFromGoogle.js';
 import { pushToGoogle } from './pushToGoogle.js';
 import { rollWindow, windowUntil } from './rollingWindow.js';
-import { type ActivityRun, emptyResult } from './run.js';
+import type { ActivityRun } from './run.js';
 import { sweepUnlisted } from './sweepUnlisted.js';
 
 /**
@@ -27,9 +28,10 @@ export async function runActivitySync(run: ActivityRun, now: number) {
   await pullFromGoogle(run);
   await sweepUnlisted(run);
   if (window.roll && stored !== undefined) await rollWindow(run, stored);
-  if (!run.failed && window.until !== stored) await run.state.saveCursor({ windowUntil: window.until });
+  if (!run.report.holdsCursor && window.until !== stored)
+    await run.state.saveCursor({ windowUntil: window.until });
   await pushToGoogle(run);
-  return run.result;
+  return run.report.result();
 }
 
 export async function startRun(context: KindSyncContext<ActivitySyncSettings>): Promise<ActivityRun> {
@@ -54,7 +56,6 @@ export async function startRun(context: KindSyncContext<ActivitySyncSettings>): 
       contactId: own.id,
       emails: new Set([account.email, ...own.emails.map((e) => e.address)].map((e) => e.toLowerCase())),
     },
-    result: emptyResult(),
-    failed: false,
+    report: new KindReport('activities', uid),
   };
 }

@@ -1,10 +1,10 @@
 import type { ContactCursor } from '../../../adapters/firestore/contactSyncState.js';
 import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
 import type { Contact } from '../../../domain/crm/contact.js';
+import { faultScope } from '../runs/faults.js';
 import { taggedContacts } from './crmReads.js';
 import { createInGoogle } from './exports.js';
 import { failedInCrm, reconcile } from './pairs.js';
-import { isItemError } from './report.js';
 import type { ContactRun } from './run.js';
 
 /**
@@ -82,7 +82,7 @@ async function syncContacts(run: ContactRun, ids: string[], known: Contact[] = [
         toCreate.push(contact);
       }
     } catch (error) {
-      if (!isItemError(error)) throw error;
+      if (faultScope(error) !== 'item') throw error;
       failedInCrm(run, crmId, error);
     }
   }

@@ -1,18 +1,13 @@
 import type { Contact } from '../../../domain/crm/contact.js';
 import { decodePageToken, listScope, MAX_PAGE_SIZE, type PagePosition } from '../../../domain/crm/paging.js';
-import { AppError } from '../../../errors.js';
+import { unlessNotFound } from '../runs/faults.js';
 import type { ContactRun } from './run.js';
 
 /** Reads of the CRM side that the contact sync's steps share. */
 
 /** The CRM contact, or undefined when it was deleted. */
-export async function readContact(run: ContactRun, crmId: string): Promise<Contact | undefined> {
-  try {
-    return await run.crm.getContact(crmId, run.actor);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') return undefined;
-    throw error;
-  }
+export function readContact(run: ContactRun, crmId: string): Promise<Contact | undefined> {
+  return unlessNotFound(run.crm.getContact(crmId, run.actor));
 }
 
 /** The user's tagged CRM contacts, a page at a time. */

@@ -89,7 +89,7 @@ async function createChunk(run: ContactRun, contacts: Contact[], mayRepairGroup:
       for (const contact of contacts) await createChunk(run, [contact], false);
       return;
     }
-    for (const contact of contacts) run.report.failed(contact.id, error);
+    for (const contact of contacts) run.report.itemFailed(contact.id, error);
     // Refused before any work: nothing exists. Otherwise (5xx) the markers stay for the next run.
     if (error.kind === 'invalid') await run.state.deleteLinks(contacts.map((contact) => contact.id));
     return;

@@ -6,8 +6,8 @@ import {
 } from '../../../core/sync/contacts/googleMatch.js';
 import { isInGroup, type Person } from '../../../core/sync/contacts/personValues.js';
 import { type Contact, emailKeys } from '../../../domain/crm/contact.js';
+import { faultScope } from '../runs/faults.js';
 import { failedInCrm, reconcile } from './pairs.js';
-import { isItemError } from './report.js';
 import type { ContactRun } from './run.js';
 
 /**
@@ -50,7 +50,7 @@ async function linkChunk(run: ContactRun, contacts: Contact[]): Promise<Contact[
       if (!isInGroup(person, run.group.resourceName)) run.writes.addToGroup(person.resourceName ?? '');
       run.report.counts.toCrm.linked += 1;
     } catch (error) {
-      if (!isItemError(error)) throw error;
+      if (faultScope(error) !== 'item') throw error;
       failedInCrm(run, contact.id, error);
     }
   }

@@ -12,15 +12,15 @@ import {
 } from '../../../core/sync/contacts/personValues.js';
 import { type MatchCandidate, planUnlinkedPerson } from '../../../core/sync/contacts/plan.js';
 import { type Contact, emailKeys, parseNewContact } from '../../../domain/crm/contact.js';
+import { faultScope } from '../runs/faults.js';
 import { readContact, taggedContacts } from './crmReads.js';
 import { reconcile } from './pairs.js';
-import { isItemError } from './report.js';
 import type { ContactRun } from './run.js';
 
 /**
  * Google → CRM (SPEC §3.4.2–5): reads the contacts changed since the stored sync token (all of them
  * on the first run or when the token expired), a page at a time, and brings each into the CRM. The
- * new sync token is stored only after the last page's work is done, so a run that stops half way
+ * new sync token is stored only after the last page's work is done (and none of it failed), so a run that stops half way
  * reads the same changes again; that is harmless, because every step looks at the links first.
  */
 export async function syncFromGoogle(run: ContactRun, syncToken: string | undefined): Promise<void> {
@@ -50,7 +50,9 @@ export async function syncFromGoogle(run: ContactRun, syncToken: string | undefi
       position = { ...position, pageToken: page.nextPageToken };
       continue;
     }
-    if (page.nextSyncToken) await run.state.saveCursor({ syncToken: page.nextSyncToken });
+    // A contact that failed is listed again by the next run: the token must not pass it.
+    if (page.nextSyncToken && !run.report.holdsCursor)
+      await run.state.saveCursor({ syncToken: page.nextSyncToken });
     return;
   }
 }
@@ -71,8 +73,8 @@ async function syncPage(
       if (link) await syncLinked(run, link, person, read);
       else if (!isDeleted(person)) await syncUnlinked(run, person, fullListing, waiting, read);
     } catch (error) {
-      if (!isItemError(error)) throw error;
-      run.report.failed(links.get(resourceName)?.crmId ?? resourceName, error);
+      if (faultScope(error) !== 'item') throw error;
+      run.report.itemFailed(links.get(resourceName)?.crmId ?? resourceName, error);
     }
   }
 }

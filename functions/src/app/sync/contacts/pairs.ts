@@ -1,4 +1,5 @@
 import type { ContactLink } from '../../../adapters/firestore/contactSyncState.js';
+import { STALE_WRITE_ATTEMPTS } from '../../../core/exec/retry.js';
 import { contactPatch, contactValues } from '../../../core/sync/contacts/crmValues.js';
 import { personFieldsOf, SYNC_FIELDS } from '../../../core/sync/contacts/fields.js';
 import {
@@ -11,6 +12,7 @@ import { type CrmSide, type GoogleSide, planPair } from '../../../core/sync/cont
 import { sameValue } from '../../../core/sync/merge.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { AppError } from '../../../errors.js';
+import { isCrmNotFound } from '../runs/faults.js';
 import { readContact } from './crmReads.js';
 import type { ContactRun } from './run.js';
 
@@ -30,9 +32,6 @@ export interface Pair {
   person: Person;
   google: GoogleSide['state'];
 }
-
-/** How often a pair is planned again after the CRM contact changed under the sync's write. */
-const MAX_CRM_ATTEMPTS = 2;
 
 export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promise<void> {
   const { crmId, person } = pair;
@@ -80,7 +79,11 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
       if (written.changed) run.report.counts.toCrm.updated += 1;
       contact = written.record;
     } catch (error) {
-      if (error instanceof AppError && error.code === 'precondition_failed' && attempt < MAX_CRM_ATTEMPTS) {
+      if (
+        error instanceof AppError &&
+        error.code === 'precondition_failed' &&
+        attempt < STALE_WRITE_ATTEMPTS
+      ) {
         // The user changed the contact since it was read: merge again with what is there now.
         await reconcile(run, { ...pair, contact: await readContact(run, crmId) }, attempt + 1);
         return;
@@ -128,20 +131,19 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
 }
 
 /** A failure of one contact on the CRM side: reported, and the contact is tried again next run. */
-export function failedInCrm(run: ContactRun, crmId: string, error: AppError): void {
-  run.report.failed(crmId, error);
-  // Unless the CRM refused the merged data: the next edit of either side brings it back. Anything
-  // else (the user kept editing while we merged) is tried again next run.
-  if (error.code !== 'invalid_argument') run.writes.failedCrmIds.add(crmId);
+export function failedInCrm(run: ContactRun, crmId: string, error: unknown): void {
+  run.report.itemFailed(crmId, error);
+  // The change cursor moves on, so the contact is kept in the retry list: no cursor passes failed work.
+  run.writes.failedCrmIds.add(crmId);
 }
 
 /** Takes the user's tag off the CRM contact (it stays in the CRM, SPEC §3.4.5). */
 async function untag(run: ContactRun, crmId: string): Promise<void> {
   try {
     await run.crm.untagContact(crmId, run.tagId, { actor: run.actor });
-    run.report.untagged();
+    run.report.counts.toCrm.untagged = (run.report.counts.toCrm.untagged ?? 0) + 1;
   } catch (error) {
     // Deleted, or untagged meanwhile: nothing left to take off.
-    if (!(error instanceof AppError && error.code === 'not_found')) throw error;
+    if (!isCrmNotFound(error)) throw error;
   }
 }

@@ -3,8 +3,8 @@ import type { GoogleContactIndex } from '../../../adapters/firestore/googleConta
 import type { PeopleApi } from '../../../adapters/google/people.js';
 import type { Actor } from '../../../domain/crm/common.js';
 import type { CrmStore } from '../../../ports/crmStore.js';
+import type { KindReport } from '../runs/kindReport.js';
 import type { SyncGroup } from './group.js';
-import type { ContactRunReport } from './report.js';
 import type { PendingWrites } from './writes.js';
 
 /** Everything one contact sync run works with (built by syncContacts.ts). */
@@ -20,7 +20,7 @@ export interface ContactRun {
   /** The account's unlinked Google contacts by email and CRM id (maintained by `writes`). */
   index: GoogleContactIndex;
   group: SyncGroup;
-  report: ContactRunReport;
+  report: KindReport;
   writes: PendingWrites;
   hooks: ContactSyncHooks;
 }

@@ -12,11 +12,11 @@ import type {
 } from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { crmStore } from '../../crm/store.js';
+import { KindReport } from '../runs/kindReport.js';
 import { syncFromCrm } from './crmPass.js';
 import { settlePendingCreates } from './exports.js';
 import { syncFromGoogle } from './googlePass.js';
 import { SyncGroup } from './group.js';
-import { ContactRunReport } from './report.js';
 import type { ContactRun, ContactSyncHooks } from './run.js';
 import { PendingWrites } from './writes.js';
 
@@ -55,7 +55,7 @@ export async function runContactSync(
   const index = new GoogleContactIndex(firestore(), context.uid, context.account.id);
   const cursor = await state.cursor();
   await state.indexPeople(cursor);
-  const report = new ContactRunReport();
+  const report = new KindReport('contacts', context.uid);
   const group = await SyncGroup.open(people, state, config().contactGroupName, cursor.groupResourceName);
   const crm = crmStore();
   const hooks = options.hooks ?? {};

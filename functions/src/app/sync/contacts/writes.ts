@@ -2,13 +2,14 @@ import type { ContactLink, ContactSyncState } from '../../../adapters/firestore/
 import type { GoogleContactIndex } from '../../../adapters/firestore/googleContactIndex.js';
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.js';
+import { STALE_WRITE_ATTEMPTS } from '../../../core/exec/retry.js';
 import { type GoogleMatchKeys, matchKeysOf } from '../../../core/sync/contacts/googleMatch.js';
 import type { Person, PersonUpdate } from '../../../core/sync/contacts/personValues.js';
 import type { Actor } from '../../../domain/crm/common.js';
 import type { Contact, NewContact } from '../../../domain/crm/contact.js';
 import type { CrmStore, WriteSet } from '../../../ports/crmStore.js';
+import type { KindReport } from '../runs/kindReport.js';
 import type { SyncGroup } from './group.js';
-import type { ContactRunReport } from './report.js';
 
 /**
  * The Google and sync-state writes of one slice of work (a page of Google contacts, a batch of CRM
@@ -41,9 +42,6 @@ export interface GoogleUpdate {
 
 const MY_CONTACTS = 'contactGroups/myContacts';
 
-/** How often one contact's update may meet a stale etag before it is reported (and retried next run). */
-const MAX_ATTEMPTS = 2;
-
 export class PendingWrites {
   private updates: GoogleUpdate[] = [];
   private adds = new Set<string>();
@@ -61,7 +59,7 @@ export class PendingWrites {
     private readonly people: PeopleApi,
     private readonly state: ContactSyncState,
     private readonly group: SyncGroup,
-    private readonly report: ContactRunReport,
+    private readonly report: KindReport,
     private readonly index: GoogleContactIndex,
     private readonly crm: CrmStore,
     /** Called after the slice's Google writes, before its CRM writes commit (tests crash there). */
@@ -183,7 +181,7 @@ export class PendingWrites {
       for (const u of chunk) {
         const person = done.get(u.resourceName);
         if (person) this.succeeded(u, person);
-        else this.report.failed(u.crmId, new Error('Google did not return the updated contact.'));
+        else this.report.itemFailed(u.crmId, new Error('Google did not return the updated contact.'));
       }
     } catch (error) {
       if (!isItemFailure(error)) throw error;
@@ -202,13 +200,13 @@ export class PendingWrites {
       if (!isItemFailure(error)) throw error;
       const attempt = (this.attempts.get(u.crmId) ?? 0) + 1;
       this.attempts.set(u.crmId, attempt);
-      if (error.kind === 'precondition_failed' && attempt < MAX_ATTEMPTS) {
+      if (error.kind === 'precondition_failed' && attempt < STALE_WRITE_ATTEMPTS) {
         // Changed in Google since we read it (Google's sync results may lag behind): merge again.
         await u.replan(await this.people.get(u.resourceName));
         return;
       }
-      this.report.failed(u.crmId, error);
-      if (error.kind !== 'invalid') this.failedCrmIds.add(u.crmId);
+      this.report.itemFailed(u.crmId, error);
+      this.failedCrmIds.add(u.crmId);
     }
   }
 

@@ -8,8 +8,9 @@ import { abandonedRun, isFinished, isLive, iso, LEASE_TTL_MS } from './lease.js'
  *
  * - a manual request names a run `syncNow` queued; a schedule request maps to the run id of its
  *   due minute, so a duplicate or re-dispatched schedule message finds the same run;
- * - a run that finished, or that another delivery is working on (live lease), is left alone: a
- *   duplicate delivery does nothing;
+ * - a run that finished is left alone: a duplicate delivery does nothing;
+ * - a run that another delivery is working on (live lease) is left alone too, and the delivery is
+ *   `in_progress`: not to be acknowledged, since that holder may have died a moment ago (lease.ts);
  * - a run whose lease expired while it was running (its process died) is taken over and finished;
  * - a schedule request while another run holds the user is dropped: that run does the work;
  * - whoever takes the lease from an expired run of another id closes that run (abandoned).

@@ -1,7 +1,5 @@
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type {
-  ActivitySyncSettings,
-  ContactSyncSettings,
   KindSync,
   KindSyncContext,
   KindSyncResult,
@@ -13,54 +11,69 @@ import { syncContacts } from '../contacts/syncContacts.js';
 import type { RunError } from './runOutcome.js';
 
 /**
- * Each kind's sync, and whether it may run for this user: configured (SPEC §3.3: contacts need the
- * personal tag, activities a start date) and permitted (the account was granted its scope, §3.2.4).
+ * Every kind the sync knows, in one table: what it needs to run for a user (configured, SPEC §3.3;
+ * permitted, the account was granted its scope, §3.2.4) and the sync that runs it. The run
+ * orchestration (runUserSync.ts) knows kinds only through this table, so adding a kind is: its name
+ * in `SYNC_KINDS` and its settings in `SyncSettings` (domain/sync/model.ts), and one entry here.
  */
 
-export interface KindSyncs {
-  contacts: KindSync<ContactSyncSettings>;
-  activities: KindSync<ActivitySyncSettings>;
+export interface KindDefinition<Settings> {
+  /** The capability of the linked account the kind needs (its OAuth scope was granted). */
+  capability: keyof LinkedAccountRecord['capabilities'];
+  /** What the user calls what this kind syncs, in messages ("contacts", "calendar"). */
+  grantedData: string;
+  /** Why the kind is not configured with these settings (a message for the user), or undefined. */
+  notConfigured(settings: Settings): string | undefined;
 }
+
+export type KindSyncs = { [K in SyncKind]: KindSync<SyncSettings[K]> };
+
+const KIND_DEFINITIONS: { [K in SyncKind]: KindDefinition<SyncSettings[K]> } = {
+  contacts: {
+    capability: 'contacts',
+    grantedData: 'contacts',
+    notConfigured: (settings) =>
+      settings.tagId === null
+        ? 'Contact sync is not configured: choose your personal tag in the sync settings.'
+        : undefined,
+  },
+  activities: {
+    capability: 'calendar',
+    grantedData: 'calendar',
+    notConfigured: (settings) =>
+      settings.syncSince === null
+        ? 'Activity sync is not configured: choose the date to sync from in the sync settings.'
+        : undefined,
+  },
+};
 
 export const KIND_SYNCS: KindSyncs = { contacts: syncContacts, activities: syncActivities };
 
-const CAPABILITY = { contacts: 'contacts', activities: 'calendar' } as const;
-
 /** Why `kind` is skipped for this user, or undefined when it runs. */
-export function skipReason(
-  kind: SyncKind,
+export function skipReason<K extends SyncKind>(
+  kind: K,
   settings: SyncSettings,
   account: LinkedAccountRecord,
 ): RunError | undefined {
-  if (kind === 'contacts' && settings.contacts.tagId === null) {
-    return {
-      code: 'sync_not_configured',
-      message: 'Contact sync is not configured: choose your personal tag in the sync settings.',
-    };
-  }
-  if (kind === 'activities' && settings.activities.syncSince === null) {
-    return {
-      code: 'sync_not_configured',
-      message: 'Activity sync is not configured: choose the date to sync from in the sync settings.',
-    };
-  }
-  if (!account.capabilities[CAPABILITY[kind]]) {
+  const definition: KindDefinition<SyncSettings[K]> = KIND_DEFINITIONS[kind];
+  const notConfigured = definition.notConfigured(settings[kind]);
+  if (notConfigured) return { code: 'sync_not_configured', message: notConfigured };
+  if (!account.capabilities[definition.capability]) {
     return {
       code: 'missing_scope',
-      message: `The linked Google account did not grant access to its ${kind === 'contacts' ? 'contacts' : 'calendar'}; link it again and allow it.`,
+      message: `The linked Google account did not grant access to its ${definition.grantedData}; link it again and allow it.`,
     };
   }
   return undefined;
 }
 
 /** Runs one kind's sync with the settings of that kind. */
-export function runKind(
+export function runKind<K extends SyncKind>(
   syncs: KindSyncs,
-  kind: SyncKind,
+  kind: K,
   settings: SyncSettings,
   context: Omit<KindSyncContext<unknown>, 'settings'>,
 ): Promise<KindSyncResult> {
-  return kind === 'contacts'
-    ? syncs.contacts({ ...context, settings: settings.contacts })
-    : syncs.activities({ ...context, settings: settings.activities });
+  const sync: KindSync<SyncSettings[K]> = syncs[kind];
+  return sync({ ...context, settings: settings[kind] });
 }

@@ -9,15 +9,18 @@ import type { RunStatus, SyncRun } from '../../../domain/sync/model.js';
  * - a queued run whose Pub/Sub message never arrives stops blocking after QUEUED_RUN_TIMEOUT_MS
  *   (push deliveries normally arrive in seconds; Pub/Sub retries failed pushes with backoff of up to
  *   600 s, https://cloud.google.com/pubsub/docs/handling-failures#subscription_retry_policy);
- * - a running run holds the lease for LEASE_TTL_MS and renews it every LEASE_RENEW_EVERY_MS while it
- *   works, so a delivery whose process died is taken over within minutes. The TTL is shorter than
- *   the push subscription's 600 s ack deadline (scripts/local/wiring.ts, infra/): when Pub/Sub
- *   redelivers a message whose process died, the lease has expired and the redelivery takes over.
+ * - a running run holds the lease for LEASE_TTL_MS and renews it (a heartbeat) every
+ *   LEASE_RENEW_EVERY_MS while it works, so a lease outlives its holder by seconds only. A delivery
+ *   that finds the run's lease held is not acknowledged (syncUser throws, so Pub/Sub delivers it
+ *   again with backoff, https://cloud.google.com/pubsub/docs/handling-failures#subscription_retry_policy):
+ *   the holder may be a process that just died, and the redelivery after its lease expired takes the
+ *   run over within seconds, instead of the run showing `running` until a long TTL ran out.
  */
 
 export const QUEUED_RUN_TIMEOUT_MS = 10 * 60_000;
-export const LEASE_TTL_MS = 5 * 60_000;
-export const LEASE_RENEW_EVERY_MS = 60_000;
+export const LEASE_TTL_MS = 20_000;
+/** Four heartbeats per TTL: a stalled renewal or two does not lose the lease of a live run. */
+export const LEASE_RENEW_EVERY_MS = 5_000;
 
 const FINISHED: ReadonlySet<RunStatus> = new Set(['succeeded', 'partial', 'failed']);
 

@@ -1,12 +1,15 @@
-import { inRunLedger } from '../../../adapters/firestore/syncLease.js';
-import { newRunId } from '../../../adapters/firestore/syncRuns.js';
+import { inRunLedger, readLeaseNow, writeLeaseIfUnchanged } from '../../../adapters/firestore/syncLease.js';
+import { newRunId, readRun } from '../../../adapters/firestore/syncRuns.js';
 import type { SyncKind, SyncRun } from '../../../domain/sync/model.js';
+import { AppError } from '../../../errors.js';
 import { abandonedRun, failedRun, isFinished, isLive, iso, QUEUED_RUN_TIMEOUT_MS } from './lease.js';
 
 /**
  * The lease side of `syncNow` (SPEC §4.3): queue a manual run, or name the run that is already
- * queued or running for the user (coalescing). One transaction on the user's lease, so concurrent
- * calls queue exactly one run.
+ * queued or running for the user (coalescing). Concurrent calls queue exactly one run: the lease is
+ * written only if it is still as read (a conditional write, no transaction), so of a burst of calls
+ * one queues and the others, finding its lease on their next read, coalesce into its run. No caller
+ * waits on another's lock (100 concurrent calls on one transaction ended as ABORTED, issue #16).
  */
 
 export interface QueuedRun {
@@ -14,14 +17,16 @@ export interface QueuedRun {
   coalesced: boolean;
 }
 
-export function queueManualRun(uid: string, kinds: SyncKind[], now: number): Promise<QueuedRun> {
-  return inRunLedger(uid, async (ledger) => {
-    const lease = await ledger.lease();
-    const holder = lease ? await ledger.run(lease.runId) : undefined;
-    if (lease && holder && !isFinished(holder)) {
-      if (isLive(lease, now)) return { runId: holder.id, coalesced: true };
-      ledger.saveRun(abandonedRun(holder, now));
-    }
+/** Rounds of read-then-write a caller tries before it answers "try again" (each loser re-reads). */
+const MAX_ROUNDS = 5;
+
+export async function queueManualRun(uid: string, kinds: SyncKind[], now: number): Promise<QueuedRun> {
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const reading = await readLeaseNow(uid);
+    const { lease } = reading;
+    const holder = lease ? await readRun(uid, lease.runId) : undefined;
+    const active = lease && holder && !isFinished(holder) ? holder : undefined;
+    if (lease && active && isLive(lease, now)) return { runId: active.id, coalesced: true };
     const run: SyncRun = {
       id: newRunId(uid),
       trigger: 'manual',
@@ -32,9 +37,16 @@ export function queueManualRun(uid: string, kinds: SyncKind[], now: number): Pro
       conflicts: [],
       errors: [],
     };
-    ledger.saveRun(run);
-    ledger.setLease({ runId: run.id, state: 'queued', holder: null, expiresAt: now + QUEUED_RUN_TIMEOUT_MS });
-    return { runId: run.id, coalesced: false };
+    const written = await writeLeaseIfUnchanged(
+      uid,
+      reading,
+      { runId: run.id, state: 'queued', holder: null, expiresAt: now + QUEUED_RUN_TIMEOUT_MS },
+      active ? [run, abandonedRun(active, now)] : [run],
+    );
+    if (written) return { runId: run.id, coalesced: false };
+  }
+  throw new AppError('unavailable', 'Too many sync requests at once; try again in a moment.', undefined, {
+    retryAfterSeconds: 1,
   });
 }
 

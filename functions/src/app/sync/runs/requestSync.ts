@@ -13,7 +13,8 @@ import { abandonUnpublishedRun, type QueuedRun, queueManualRun } from './queueMa
  * progress and result are read from `GET /api/me/sync/runs/{runId}`.
  */
 
-const SyncNowBodySchema = z.strictObject({
+/** Body of `POST /syncNow` (the OpenAPI document shows it too). */
+export const SyncNowBodySchema = z.strictObject({
   kinds: z
     .array(z.enum(SYNC_KINDS, { error: `must be one of ${SYNC_KINDS.join(', ')}` }))
     .min(1, 'must name at least one kind (or leave kinds out for all)')

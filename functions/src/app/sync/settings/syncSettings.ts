@@ -61,7 +61,8 @@ const ActivitySettingsSchema = z
     message: 'must name the date to sync from to turn automatic activity sync on',
   });
 
-const SyncSettingsSchema = z.strictObject({
+/** The writable body of `PUT /api/me/sync-settings` (the OpenAPI document shows it too). */
+export const SyncSettingsSchema = z.strictObject({
   contacts: ContactSettingsSchema,
   activities: ActivitySettingsSchema,
 });

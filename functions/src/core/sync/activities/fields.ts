@@ -1,6 +1,7 @@
 import type { ActivityFields, Participant } from '../../../domain/crm/activity.js';
-import { formatInstant, parseRfc3339 } from '../../../domain/crm/time.js';
+import { formatInstant, isIsoDate, parseRfc3339, zonedInstant } from '../../../domain/crm/time.js';
 import type { FieldValues } from '../merge.js';
+import { UnreadableRecordError } from '../unreadable.js';
 
 /**
  * The fields the activity sync carries between a CRM activity and a Google Calendar event
@@ -66,14 +67,31 @@ export const RESPONSES = new Set(['needsAction', 'accepted', 'declined', 'tentat
 
 const lower = (email: string) => email.trim().toLowerCase();
 
-/** The event's time in canonical form, or undefined when it has none (deleted stubs). */
+/**
+ * The event's time in canonical form, or undefined when it has none (the stub of a deleted event).
+ * A dateTime needs an offset "unless a time zone is explicitly specified in timeZone"
+ * (https://developers.google.com/workspace/calendar/api/v3/reference/events#resource): one without
+ * is read in its own timeZone, else in the start's. Times that are there but cannot be read throw
+ * UnreadableRecordError: the event becomes an item error with the reason, never silently skipped.
+ */
 export function eventTime(event: CalendarEvent): EventTime | undefined {
   const { start, end } = event;
-  if (start?.date && end?.date) return { allDay: true, start: start.date, end: end.date };
-  const from = start?.dateTime ? parseRfc3339(start.dateTime) : undefined;
-  const to = end?.dateTime ? parseRfc3339(end.dateTime) : undefined;
-  if (from === undefined || to === undefined) return undefined;
+  if (!start && !end) return undefined;
+  if (start?.date && end?.date) {
+    if (isIsoDate(start.date) && isIsoDate(end.date))
+      return { allDay: true, start: start.date, end: end.date };
+    throw new UnreadableRecordError(
+      `The event's dates (${start.date} to ${end.date}) are not calendar dates`,
+    );
+  }
   const timeZone = start?.timeZone ?? undefined;
+  const from = instantOf(start, timeZone);
+  const to = instantOf(end, timeZone);
+  if (from === undefined || to === undefined) {
+    throw new UnreadableRecordError(
+      `The event's start or end (${describe(start)} to ${describe(end)}) cannot be read as a date or a time`,
+    );
+  }
   return {
     allDay: false,
     start: formatInstant(from),
@@ -81,6 +99,15 @@ export function eventTime(event: CalendarEvent): EventTime | undefined {
     ...(timeZone ? { timeZone } : {}),
   };
 }
+
+function instantOf(time: EventDateTime | undefined, startZone: string | undefined): number | undefined {
+  if (!time?.dateTime) return undefined;
+  const zone = time.timeZone ?? startZone;
+  return parseRfc3339(time.dateTime) ?? (zone ? zonedInstant(time.dateTime, zone) : undefined);
+}
+
+const describe = (time: EventDateTime | undefined) =>
+  time ? (time.dateTime ?? time.date ?? 'nothing') + (time.timeZone ? ` ${time.timeZone}` : '') : 'nothing';
 
 export function activityTime(activity: Pick<ActivityFields, 'allDay' | 'start' | 'end' | 'timeZone'>) {
   if (activity.allDay) return { allDay: true, start: activity.start, end: activity.end } as EventTime;

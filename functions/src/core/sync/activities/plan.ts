@@ -1,5 +1,6 @@
 import type { Activity, Participant } from '../../../domain/crm/activity.js';
 import { type FieldConflict, sameValue, threeWayMerge } from '../merge.js';
+import { UnreadableRecordError } from '../unreadable.js';
 import {
   activityPatch,
   activityValues,
@@ -83,7 +84,8 @@ export function decideEvent(event: CalendarEvent, link: ActivityLink | undefined
     }
     if (link) return event.etag && event.etag === link.etag ? { kind: 'unchanged' } : { kind: 'merge' };
     const time = eventValues(event).time as EventTime | undefined;
-    if (!time || startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
+    if (!time) throw new UnreadableRecordError('The event has neither a start nor an end');
+    if (startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
     if (event.recurringEventId && startInstant(time) >= window.until) {
       return { kind: 'skip', reason: 'beyond_window' };
     }
@@ -165,7 +167,12 @@ export interface LinkedPlan {
   conflicts: FieldConflict<SyncField>[];
   /** The base to store once both writes are done. */
   nextBase: SyncValues;
+  /** CRM changes were held back (`crmEdits: 'hold'`): keep the link's CRM version, so they are seen again. */
+  holdsCrmVersion: boolean;
 }
+
+/** What becomes of the CRM side's changes of an organizer's pair (see planLinked). */
+export type CrmEdits = 'push' | 'absorb' | 'hold';
 
 const sameParticipants = (a: Participant[], b: Participant[]) =>
   sameValue(
@@ -175,10 +182,19 @@ const sameParticipants = (a: Participant[], b: Participant[]) =>
 
 /**
  * The three-way merge of one linked pair (§3.4.4 via §3.5.4): fields changed on one side go to the
- * other; a same-field conflict goes to the later change (tie → CRM) and is reported. Only the
- * organizer's copy takes CRM changes (§3.5.3); on a participant's copy Google's value is what both
- * sides agreed on for the fields the CRM could not push, so they are not retried every run.
- * Attendee responses are Google's: they refresh the CRM participants whenever they differ.
+ * other; a same-field conflict goes to the later change (tie → CRM) and is reported. Attendee
+ * responses are Google's: they refresh the CRM participants whenever they differ.
+ *
+ * Only the organizer's own CRM edits reach the organizer's event (§3.5.3), by `crmEdits`:
+ * - `push`: the organizer's calendar, and the CRM change is the organizer's own edit.
+ * - `absorb`: the organizer's calendar, and the CRM change is someone else's (a participant, an
+ *   admin): it is not pushed; the organizer's event is what the meeting is, so the CRM takes its
+ *   values back, and each overruled edit is reported as a conflict Google won.
+ * - `hold`: the organizer's calendar, but who changed the CRM side is not known here (a merge started
+ *   by a Google change): CRM-only changes are neither pushed nor taken as agreed; the base and the
+ *   CRM version stay as they were (`holdsCrmVersion`), so the CRM pass decides them by their author.
+ * A participant's copy never pushes; Google's value is what both sides agreed on for the fields the
+ * CRM could not push, so they are not retried every run.
  */
 export function planLinked(input: {
   link: ActivityLink;
@@ -186,6 +202,7 @@ export function planLinked(input: {
   event: CalendarEvent;
   /** CRM contact ids by lower-cased email, for attendees the activity does not list yet. */
   contactIds: Map<string, string>;
+  crmEdits: CrmEdits;
 }): LinkedPlan {
   const { link, activity, event } = input;
   const google = eventValues(event);
@@ -197,27 +214,48 @@ export function planLinked(input: {
     crmChangedAt: Date.parse(activity.modifiedAt),
     googleChangedAt: event.updated ? Date.parse(event.updated) : 0,
   });
-  const pushable = link.organizer ? merge.googleUpdates : [];
-  const nextBase: SyncValues = { ...merge.merged };
+  const crm = activityValues(activity);
+  const pushes = link.organizer && input.crmEdits === 'push';
+  const held = link.organizer && input.crmEdits === 'hold' ? merge.googleUpdates : [];
+  // Someone else's edit on the organizer's pair: the organizer's event is what the meeting is.
+  const overruled = link.organizer && input.crmEdits === 'absorb' ? merge.googleUpdates : [];
+  const merged: SyncValues = { ...merge.merged };
+  for (const field of overruled) merged[field] = google[field];
+  const nextBase: SyncValues = { ...merged };
   for (const field of merge.googleUpdates) {
-    if (!pushable.includes(field)) nextBase[field] = google[field];
+    if (!link.organizer) nextBase[field] = google[field];
+    else if (held.includes(field)) nextBase[field] = link.base?.[field];
   }
-  const crmPatch = activityPatch(
-    merge.merged,
-    merge.crmUpdates.filter((f) => f !== 'attendees'),
-  );
-  const participants = participantsFor((merge.merged.attendees as string[] | undefined) ?? [], {
+  const crmUpdates = SYNC_FIELDS.filter((f) => f !== 'attendees' && !sameValue(merged[f], crm[f]));
+  const crmPatch = activityPatch(merged, crmUpdates);
+  const participants = participantsFor((merged.attendees as string[] | undefined) ?? [], {
     crm: activity.participants,
     google: event.attendees ?? [],
     contactIds: input.contactIds,
   });
   if (!sameParticipants(participants, activity.participants)) crmPatch.participants = participants;
-  const googlePatch = eventPatch(merge.merged, pushable, event);
+  const googlePatch = eventPatch(merged, pushes ? merge.googleUpdates : [], event);
+  const overrulings = overruled
+    .filter((field) => !merge.conflicts.some((c) => c.field === field))
+    .map((field) => ({
+      field,
+      crmValue: crm[field] ?? null,
+      googleValue: google[field] ?? null,
+      winner: 'google' as const,
+    }));
   return {
     ...(Object.keys(crmPatch).length ? { crmPatch } : {}),
     ...(Object.keys(googlePatch).length ? { googlePatch } : {}),
-    conflicts: link.organizer ? merge.conflicts : merge.conflicts.filter((c) => c.winner === 'google'),
+    conflicts: [
+      ...(pushes
+        ? merge.conflicts
+        : merge.conflicts
+            .filter((c) => c.winner === 'google' || overruled.includes(c.field))
+            .map((c) => ({ ...c, winner: 'google' as const }))),
+      ...overrulings,
+    ],
     nextBase,
+    holdsCrmVersion: held.length > 0,
   };
 }
 

@@ -1,0 +1,72 @@
+import type { MessageStructureObject } from 'imapflow';
+import type { AttachmentInfo } from '../../domain/mail/email.js';
+
+/**
+ * Reads a message's BODYSTRUCTURE (RFC 3501 §7.4.2) without its bytes: which part carries the text
+ * (text/plain, else text/html, never one marked as an attachment) and what the attachments are
+ * (filename, type, size). Only the text part is fetched afterwards; attachments never are.
+ */
+
+export interface TextPart {
+  /** The IMAP section number (`1`, `1.2`); a single-part message's body is section 1. */
+  section: string;
+  contentType: 'text/plain' | 'text/html';
+  charset: string;
+  encoding: string;
+  /** Encoded size on the server, in bytes. */
+  size: number;
+}
+
+export interface MessageParts {
+  text?: TextPart;
+  attachments: AttachmentInfo[];
+}
+
+const lower = (value: string | undefined) => (value ?? '').toLowerCase();
+
+function filenameOf(node: MessageStructureObject): string | undefined {
+  return node.dispositionParameters?.filename ?? node.parameters?.name;
+}
+
+/** The decoded size of a part: base64 carries 3 bytes in every 4 characters (RFC 2045 §6.8). */
+function decodedSize(node: MessageStructureObject): number {
+  const size = node.size ?? 0;
+  return lower(node.encoding) === 'base64' ? Math.floor((size * 3) / 4) : size;
+}
+
+function isAttachment(node: MessageStructureObject): boolean {
+  const type = lower(node.type);
+  if (lower(node.disposition) === 'attachment') return true;
+  if (type === 'text/plain' || type === 'text/html') return filenameOf(node) !== undefined;
+  return !type.startsWith('multipart/');
+}
+
+export function messageParts(structure: MessageStructureObject): MessageParts {
+  const attachments: AttachmentInfo[] = [];
+  const texts: TextPart[] = [];
+  const visit = (node: MessageStructureObject) => {
+    const type = lower(node.type);
+    if (type.startsWith('multipart/')) {
+      for (const child of node.childNodes ?? []) visit(child);
+      return;
+    }
+    if (isAttachment(node)) {
+      attachments.push({
+        filename: filenameOf(node) ?? (type === 'message/rfc822' ? 'message.eml' : 'attachment'),
+        contentType: type || 'application/octet-stream',
+        size: decodedSize(node),
+      });
+      return;
+    }
+    texts.push({
+      section: node.part ?? '1',
+      contentType: type as TextPart['contentType'],
+      charset: node.parameters?.charset ?? 'utf-8',
+      encoding: lower(node.encoding) || '7bit',
+      size: node.size ?? 0,
+    });
+  };
+  visit(structure);
+  const text = texts.find((part) => part.contentType === 'text/plain') ?? texts[0];
+  return { text, attachments };
+}

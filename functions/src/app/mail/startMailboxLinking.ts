@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { saveNonce } from '../../adapters/firestore/oauthStates.js';
+import { authorizationUrl } from '../../adapters/google/oauth.js';
+import { currentKey } from '../../adapters/secrets/encryptionKeys.js';
+import {
+  newNonce,
+  pkceChallenge,
+  pkceVerifier,
+  STATE_LIFETIME_MS,
+  signState,
+} from '../../core/crypto/oauthState.js';
+import type { Caller } from '../../domain/auth/caller.js';
+import { emailAddress } from '../../domain/crm/common.js';
+import { invalid, isPlainObject, parseOrThrow } from '../../domain/crm/validation.js';
+import { bindBrowser } from '../linking/browserBinding.js';
+import { linkingClock } from '../linking/clock.js';
+import { activeApp } from '../settings/googleSettings.js';
+import { resolveMailApp } from './providers.js';
+
+/**
+ * `POST /api/me/mailboxes {providerId, email}` (SPEC §3.8.1): Google's authorization URL for the
+ * mail provider's own OAuth client, a grant separate from the contacts/calendar link: Google revokes
+ * Gmail-scoped tokens on a password change
+ * (https://developers.google.com/identity/protocols/oauth2#expiration), which must not stop contact
+ * or calendar sync. `https://mail.google.com/` is the scope IMAP and SMTP accept
+ * (https://developers.google.com/workspace/gmail/imap/xoauth2-protocol); `openid email` name the
+ * account, so the callback can check it is the mailbox asked for.
+ */
+
+export const MAIL_SCOPE = 'https://mail.google.com/';
+export const MAILBOX_SCOPES = [MAIL_SCOPE, 'openid', 'email'] as const;
+
+/** Body of `POST /api/me/mailboxes` (the OpenAPI document shows it too). */
+export const MailboxLinkSchema = z.strictObject({
+  providerId: z.string({ error: 'must be a string' }).min(1, 'is required'),
+  email: emailAddress,
+});
+
+export async function startMailboxLinking(
+  caller: Caller,
+  body: unknown,
+): Promise<{ authorizationUrl: string; setCookie: string }> {
+  if (!isPlainObject(body))
+    throw invalid({ body: 'must be a JSON object such as {"providerId": "gmail", "email": "…"}' });
+  const input = parseOrThrow(MailboxLinkSchema, body);
+  if (input.providerId !== 'gmail') throw invalid({ providerId: 'must be "gmail", the only mail provider' });
+  const email = input.email.toLowerCase();
+  const [app, { allowedDomains }] = await Promise.all([resolveMailApp(input.providerId), activeApp()]);
+  const key = await currentKey();
+  const now = linkingClock.now();
+  const nonce = newNonce();
+  const browser = bindBrowser('mailbox', nonce);
+  await saveNonce(nonce, {
+    uid: caller.uid,
+    email: caller.email,
+    emailVerified: caller.emailVerified,
+    browserHash: browser.hash,
+    mailbox: { providerId: input.providerId, email },
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + STATE_LIFETIME_MS),
+  });
+  const state = signState({ uid: caller.uid, nonce, iat: now.getTime(), p: 'mailbox' }, key);
+  const url = authorizationUrl(app, {
+    state,
+    codeChallenge: pkceChallenge(pkceVerifier(nonce, key)),
+    scopes: MAILBOX_SCOPES,
+    loginHint: email,
+    hostedDomain: allowedDomains.length === 1 ? allowedDomains[0] : undefined,
+  });
+  return { authorizationUrl: url, setCookie: browser.setCookie };
+}
