@@ -236,7 +236,7 @@ export async function dispatch(req: EmuRequest, state: EmulatorState, base: stri
 }
 
 export function createEmulatorServer(state: EmulatorState, baseUrl: () => string): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     readRequest(req)
       .then((r) => dispatch(r, state, baseUrl()))
       .then((out) => writeResponse(res, out))
@@ -245,4 +245,8 @@ export function createEmulatorServer(state: EmulatorState, baseUrl: () => string
         if (!res.headersSent) writeResponse(res, { status: 500, body: { error: String(e) } });
       });
   });
+  // As emulators/shared/rest-server.ts: idle keep-alive connections outlive Node's 5 s default.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
+  return server;
 }
