@@ -5,6 +5,7 @@ import { ACTIVITY_SCENARIOS } from './bench/activitySync.js';
 import { buildFunctions, coldStart } from './bench/coldStart.js';
 import { CONTACT_SCENARIOS } from './bench/contactSync.js';
 import { fanOutBenchmark } from './bench/fanout.js';
+import { MAIL_SCENARIOS } from './bench/mailImport.js';
 import { report } from './bench/report.js';
 import { startSyncWorld } from './bench/syncWorld.js';
 
@@ -24,12 +25,14 @@ import { startSyncWorld } from './bench/syncWorld.js';
  * - activity sync runs (scripts/bench/activitySync.ts), `calls` = Calendar API data calls (inner calls
  *   of batch requests counted one by one; `httpRequests` and `innerBatchCalls` apart):
  *   `activities-no-change` (100 synced meetings, nothing changed), `activities-export-500` / `-2000`,
- *   `activities-import-10000`.
+ *   `activities-import-10000`;
  *
  * Every sync run is measured in a child process with a 192 MiB heap (syncWorld.ts `measureRun`);
  * the scale scenarios also measure their floor in the same run (floor.ts: listing the same pages and
  * writing as many records with plain batched writes) and report `wallOverFloor`, `recordsPerSecond`
  * and `callsOverLowerBound`.
+ * - mail import runs (scripts/bench/mailImport.ts), `calls` = IMAP commands against real Dovecot:
+ *   `mail-import-1000` and `mail-import-5000` (a tenth with attachments; their memory compared).
  *
  * The sync scenarios share one emulator stack (scripts/bench/syncWorld.ts); each makes its own user
  * and linked account on emptied emulators, and measures one run as `syncUser` runs it.
@@ -50,11 +53,13 @@ const coldStarts = [...HTTP_FUNCTIONS, ...EVENT_FUNCTIONS].filter((name) => want
 if (coldStarts.length > 0) buildFunctions();
 for (const name of coldStarts) report(coldStart(name), json);
 if (wanted('fanout-100k')) report(await fanOutBenchmark(100_000), json);
-const syncScenarios = [...CONTACT_SCENARIOS, ...ACTIVITY_SCENARIOS].filter(({ name }) => wanted(name));
+const syncScenarios = [...CONTACT_SCENARIOS, ...ACTIVITY_SCENARIOS, ...MAIL_SCENARIOS].filter(({ name }) =>
+  wanted(name),
+);
 if (syncScenarios.length > 0 && wanted('fanout-100k')) {
   // The product keeps one Firestore client per process, pointed at one emulator, and the fan-out
   // closed it with its emulators: the sync scenarios get fresh processes (and a heap of their own).
-  for (const group of ['contacts', 'activities']) {
+  for (const group of ['contacts', 'activities', 'mail']) {
     const args = [
       '--import',
       'tsx',

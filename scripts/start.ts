@@ -2,11 +2,11 @@ import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../functions/src/index.js';
 import { buildConsole } from './local/console.js';
 import { startGateway } from './local/gateway.js';
 import { MissingPrerequisite } from './local/prerequisites.js';
-import { splitHostPort } from './local/processes.js';
+import { PortInUse, splitHostPort } from './local/processes.js';
 import { startEmulators } from './local/stack.js';
 import {
   createSyncTickJob,
-  DEMO_OAUTH_CLIENT,
+  demoClientBannerLine,
   registerDemoOAuthClient,
   wirePubSubPush,
 } from './local/wiring.js';
@@ -78,13 +78,11 @@ try {
   for (const name of HTTP_FUNCTIONS) console.log(`function ${name.padEnd(14)} ${publicBaseUrl}/${name}`);
   console.log(`Web console:              ${publicBaseUrl}/app/`);
   if (demoClient) {
-    console.log(
-      `Demo OAuth client:        ${DEMO_OAUTH_CLIENT.clientId} (secret ${DEMO_OAUTH_CLIENT.clientSecret}), registered in the Google emulator`,
-    );
+    console.log(demoClientBannerLine());
   }
   console.log(`GOOGLE_API_BASE_URL=${emulators.googleApiBaseUrl}`);
   console.log(`READY ${publicBaseUrl}`);
 } catch (error) {
-  console.error(error instanceof MissingPrerequisite ? error.message : error);
+  console.error(error instanceof MissingPrerequisite || error instanceof PortInUse ? error.message : error);
   await shutdown(1);
 }

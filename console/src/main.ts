@@ -94,6 +94,7 @@ async function showSignedIn(session: Session, config: ConsoleConfig): Promise<vo
   if (notice) history.replaceState(null, '', `${location.pathname}#/accounts`);
   const { main, nav } = shell(session, me, routes);
   let context: PageContext = { api, me, config, notice };
+  let rendering = 0;
   const render = async () => {
     const path = currentPath();
     const route = routes.find((candidate) => candidate.path === path) ?? routes[0];
@@ -104,13 +105,19 @@ async function showSignedIn(session: Session, config: ConsoleConfig): Promise<vo
     }
     document.title = `${route.label} · ${texts.appName}`;
     replaceChildren(main, h('p', { role: 'status' }, texts.loading));
+    // Only the page asked for last may show: an earlier one still loading must not replace it.
+    rendering += 1;
+    const mine = rendering;
+    let content: HTMLElement;
     try {
-      replaceChildren(main, await route.page(context));
+      content = await route.page(context);
     } catch (error) {
       const area = h('div', {});
       showError(area, error);
-      replaceChildren(main, h('h1', {}, route.label), area);
+      content = h('div', {}, h('h1', {}, route.label), area);
     }
+    if (mine !== rendering) return;
+    replaceChildren(main, content);
     context = { ...context, notice: undefined };
     main.querySelector<HTMLElement>('h1')?.setAttribute('tabindex', '-1');
     main.querySelector<HTMLElement>('h1')?.focus();

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import type { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
 import type { Caller } from '../../functions/src/domain/auth/caller.js';
-import type { KindCounts, SyncKind, SyncRun } from '../../functions/src/domain/sync/model.js';
+import type { AccountKind, KindCounts, SyncRun } from '../../functions/src/domain/sync/model.js';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
 import { setLogSink } from '../../functions/src/logging.js';
 import { calendarCalls } from '../../test/integration/activity-sync-support.js';
@@ -24,7 +26,7 @@ import { createUser, type TestUser } from '../../test/support/users.js';
 import { startGateway } from '../local/gateway.js';
 import { freePort, startProcess, waitForHttp } from '../local/processes.js';
 import { startEmulators } from '../local/stack.js';
-import type { Result } from './report.js';
+import { mebibytes, type Result } from './report.js';
 
 /**
  * The world of the sync benchmarks: the local stack's emulators and gateway (as the integration
@@ -225,7 +227,7 @@ let dueMinute = Math.floor(Date.now() / 60_000);
  * run alone; `peakRssMiB` the child's largest RSS sampled every 10 ms. A run that does not succeed
  * stops the benchmark: its numbers would mean nothing.
  */
-export async function measureRun(world: SyncWorld, user: SyncUser, kind: SyncKind): Promise<MeasuredRun> {
+export async function measureRun(world: SyncWorld, user: SyncUser, kind: AccountKind): Promise<MeasuredRun> {
   await control(world).clearRequests();
   dueMinute += 1;
   const measured = await inChild<
@@ -285,7 +287,11 @@ export interface Floor {
 }
 
 /** The scenario's floor (floor.ts), measured now on the same emulators, in a child like the run. */
-export function measureFloor(user: SyncUser, kind: SyncKind, records: number): Promise<Floor> {
+export function measureFloor(
+  user: SyncUser,
+  kind: 'contacts' | 'activities',
+  records: number,
+): Promise<Floor> {
   return inChild<Floor>([user.uid, kind, 'floor', String(records)]);
 }
 
@@ -305,13 +311,51 @@ export function withFloor(result: Result, floor: Floor, records: number): Result
   };
 }
 
+// Collecting garbage before measured work makes its baseline the live heap only. `npm run bench`
+// starts Node without --expose-gc; the flag can still be set at run time and `gc` read from a new
+// context (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/**
+ * Runs `work` after a full GC, sampling this process's RSS and heap every 10 ms (and at its end):
+ * `wallMs` is the work alone, `heapGrowthMiB` the peak heap in use minus the heap in use before.
+ */
+export async function measuredMemory<T>(work: () => Promise<T>) {
+  collectGarbage();
+  const before = process.memoryUsage();
+  let peakRss = before.rss;
+  let peakHeap = before.heapUsed;
+  const sample = () => {
+    const now = process.memoryUsage();
+    peakRss = Math.max(peakRss, now.rss);
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+  };
+  const sampler = setInterval(sample, 10);
+  const started = performance.now();
+  try {
+    const result = await work();
+    const wallMs = Math.round(performance.now() - started);
+    sample();
+    return {
+      result,
+      wallMs,
+      peakRssMiB: mebibytes(peakRss),
+      rssBeforeRunMiB: mebibytes(before.rss),
+      heapGrowthMiB: mebibytes(peakHeap - before.heapUsed),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 /**
  * The run right after a first sync reads back what that sync wrote to Google (People and Calendar
  * list every change after the sync token, including the product's own: §3.4.7 asks only that they
  * are not taken for changes). So a no-change scenario measures the run after that one, and reports
  * the settling run beside it.
  */
-export async function settledRun(world: SyncWorld, user: SyncUser, kind: SyncKind) {
+export async function settledRun(world: SyncWorld, user: SyncUser, kind: AccountKind) {
   await measureRun(world, user, kind);
   const settling = await measureRun(world, user, kind);
   const measured = await measureRun(world, user, kind);

@@ -109,3 +109,35 @@ export async function waitForTcp(host: string, port: number, timeoutMs: number):
   }
   throw new Error(`nothing answered at ${host}:${port} within ${timeoutMs / 1000} s`);
 }
+
+/** A port the stack must bind is already taken by something this stack did not start. */
+export class PortInUse extends Error {
+  override name = 'PortInUse';
+}
+
+/** Whether nothing listens on host:port (by binding it for a moment, as the emulator would). */
+function isPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Fails with PortInUse naming every taken port, before anything starts. Without it, a stack whose
+ * earlier run was SIGKILLed (its detached emulators still running) would take whatever answers on
+ * those ports for its own, stale data and all.
+ */
+export async function ensurePortsFree(ports: { name: string; host: string; port: number }[]): Promise<void> {
+  const taken: string[] = [];
+  for (const { name, host, port } of ports) {
+    if (!(await isPortFree(host, port))) taken.push(`${host}:${port} (${name})`);
+  }
+  if (taken.length === 0) return;
+  throw new PortInUse(
+    `Already in use by a process this stack did not start: ${taken.join(', ')}. ` +
+      'A local stack stopped with SIGKILL leaves its emulators running: stop them ' +
+      '(e.g. `fuser -k -n tcp <port>`), or choose other ports through the environment (SPEC §4.2).',
+  );
+}

@@ -4,7 +4,7 @@ import { startSecretManagerEmulator } from '../../emulators/secret-manager/index
 import { startAuthEmulator, startFirestoreEmulator, startPubsubEmulator } from './cloudEmulators.js';
 import { type Dovecot, startDovecot } from './dovecot.js';
 import { checkPrerequisites, ensureDovecot } from './prerequisites.js';
-import { splitHostPort } from './processes.js';
+import { ensurePortsFree, splitHostPort } from './processes.js';
 import { type LocalSmtpServer, startSmtpServer } from './smtpServer.js';
 
 /**
@@ -32,11 +32,29 @@ export interface RunningEmulators {
   stop: () => Promise<void>;
 }
 
+/** Every port the emulators and mail servers bind. */
+function portsOf(addresses: EmulatorAddresses): { name: string; host: string; port: number }[] {
+  const named: [string, string | undefined][] = [
+    ['Firestore emulator', addresses.firestore],
+    ['Pub/Sub emulator', addresses.pubsub],
+    ['Auth emulator', addresses.auth],
+    ['Secret Manager emulator', addresses.secretManager],
+    ['Cloud Scheduler emulator', addresses.scheduler],
+    ['Google API emulator', addresses.googleApi],
+  ];
+  return [
+    ...named.flatMap(([name, address]) => (address ? [{ name, ...splitHostPort(address) }] : [])),
+    { name: 'IMAP server', host: '127.0.0.1', port: addresses.mail.imapPort },
+    { name: 'SMTP server', host: '127.0.0.1', port: addresses.mail.smtpPort },
+  ];
+}
+
 export async function startEmulators(
   projectId: string,
   addresses: EmulatorAddresses,
   options: { verbose?: boolean } = {},
 ): Promise<RunningEmulators> {
+  await ensurePortsFree(portsOf(addresses));
   const prerequisites = checkPrerequisites();
   ensureDovecot();
   // Offline there is no GCE metadata server: tell google-auth-library not to probe for one (it would

@@ -58,6 +58,11 @@ export const DEMO_OAUTH_CLIENT = {
   clientSecret: 'local-demo-client-secret',
 };
 
+/** The start banner's line for the demo client: its id, and that its secret is set (never the secret). */
+export function demoClientBannerLine(): string {
+  return `Demo OAuth client:        ${DEMO_OAUTH_CLIENT.clientId} (client secret set), registered in the Google emulator`;
+}
+
 export async function registerDemoOAuthClient(
   googleApiBaseUrl: string,
   publicBaseUrl: string,

@@ -15,7 +15,13 @@ import {
 } from '../integration/linking-support.js';
 import { pausePushDelivery } from '../integration/sync-support.js';
 import { callApi } from '../support/api.js';
-import { launchChromium, newPage, screenshot, seriousViolations } from '../support/browser.js';
+import {
+  clearScreenshots,
+  launchChromium,
+  newPage,
+  screenshot,
+  seriousViolations,
+} from '../support/browser.js';
 import { resetFirestore } from '../support/stack.js';
 import { PASSWORD, type TestUser } from '../support/users.js';
 
@@ -32,6 +38,7 @@ describe('Web console in Chromium', function () {
   before(async () => {
     [users] = await Promise.all([suiteUsers(), buildConsole()]);
     browser = await launchChromium();
+    clearScreenshots();
   });
 
   after(async () => {
@@ -195,12 +202,29 @@ describe('Web console in Chromium', function () {
       await page.getByText('Active', { exact: true }).waitFor();
       await check(page, 'accounts');
 
+      // A mailbox, through the Gmail provider's client (the same demo app here) and the same round trip.
+      const admin = { token: users.admin.idToken };
+      const { id, clientSecretSet, ...gmail } = (
+        await callApi('GET', '/settings/mail-providers/gmail', admin)
+      ).json;
+      const body = { ...gmail, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+      assert.equal((await callApi('PUT', '/settings/mail-providers/gmail', { ...admin, body })).status, 200);
+      await page.getByLabel('Mailbox address').fill(users.user.email);
+      await page.getByRole('button', { name: 'Link mailbox' }).click();
+      await page.getByText('Your mailbox is linked.').waitFor();
+      await page.getByRole('listitem').filter({ hasText: users.user.email }).getByText('Active').waitFor();
+      await check(page, 'accounts-with-mailbox');
+
       await visit(page, 'Synchronization', 'sync-settings');
       await page.getByLabel('New tag name').fill('My contacts');
       await page.getByRole('button', { name: 'Create tag' }).click();
       await page.getByText('Tag "My contacts" created and chosen.').waitFor();
+      const mailbox = page.getByRole('group', { name: users.user.email });
+      await mailbox.getByLabel('Folders (comma separated)').fill('INBOX, Sent, Archive');
       await page.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Saved.').waitFor();
+      const mailboxes = await callApi('GET', '/api/me/mailboxes', { token: users.user.idToken });
+      assert.deepEqual(mailboxes.json.items[0].folders, ['INBOX', 'Sent', 'Archive']);
       const settings = await callApi('GET', '/api/me/sync-settings', { token: users.user.idToken });
       assert.ok(settings.json.contacts.tagId, JSON.stringify(settings.json));
 
@@ -250,6 +274,23 @@ describe('Web console in Chromium', function () {
       await page.getByRole('listitem').filter({ hasText: 'Engine review' }).waitFor();
       await check(page, 'activities');
       await visit(page, 'Mail', 'mail');
+
+      await visit(page, 'Accounts', 'accounts-before-removal');
+      const email = users.user.email;
+      await page.getByRole('button', { name: `Remove mailbox ${email}` }).click();
+      await page
+        .getByRole('group', { name: /^Remove the mailbox/ })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByText('No mailbox is linked yet.').waitFor();
+      await page.getByRole('button', { name: `Remove ${email}` }).click();
+      await page
+        .getByRole('group', { name: `Remove ${email}?`, exact: false })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await page.getByText('No Google account is linked yet.').waitFor();
+      const accounts = await callApi('GET', '/api/me/accounts', { token: users.user.idToken });
+      assert.deepEqual(accounts.json.items, []);
     } finally {
       await context.close();
       await pausePushDelivery(users.stack);

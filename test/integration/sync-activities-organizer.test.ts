@@ -66,14 +66,19 @@ describe('activity sync: only the organizer’s CRM edits reach the organizer’
       for (const who of order) await runSync(who === 'alice' ? alice : bob);
     };
 
+    /** A shared meeting that `editor` edits in the CRM; then both users' runs, twice, on a clean request log. */
+    const editedMeeting = async (editor: CalendarUser, patch: Record<string, unknown>) => {
+      const id = await sharedMeeting();
+      await patchActivity(editor, id, patch);
+      await control(stack).clearRequests();
+      await runBoth();
+      await runBoth();
+      return id;
+    };
+
     describe(`runs in the order ${order.join(' then ')}`, () => {
       it("when the participant edits the activity in the CRM, then no one's run changes the organizer's event", async () => {
-        const id = await sharedMeeting();
-        await patchActivity(bob, id, { location: 'Bob’s office', title: 'Bob renamed it' });
-        await control(stack).clearRequests();
-
-        await runBoth();
-        await runBoth();
+        const id = await editedMeeting(bob, { location: 'Bob’s office', title: 'Bob renamed it' });
 
         assert.equal((await calendarCalls(stack, alice.googleEmail))['calendar.events.patch'], undefined);
         assert.equal((await calendarCalls(stack, bob.googleEmail))['calendar.events.patch'], undefined);
@@ -87,17 +92,32 @@ describe('activity sync: only the organizer’s CRM edits reach the organizer’
       });
 
       it("when the organizer edits the activity in the CRM, then the change reaches the organizer's event once", async () => {
-        const id = await sharedMeeting();
-        await patchActivity(alice, id, { location: 'Room 7' });
-        await control(stack).clearRequests();
-
-        await runBoth();
-        await runBoth();
+        const id = await editedMeeting(alice, { location: 'Room 7' });
 
         assert.equal((await calendarCalls(stack, alice.googleEmail))['calendar.events.patch'], 1);
         assert.equal((await calendarCalls(stack, bob.googleEmail))['calendar.events.patch'], undefined);
         assert.equal((await organizerEvent()).location, 'Room 7');
         assert.equal((await getActivity(bob, id)).location, 'Room 7');
+      });
+
+      it("when the participant cancels the activity in the CRM, then the organizer's event stays and the activity is planned again", async () => {
+        const id = await editedMeeting(bob, { status: 'canceled' });
+
+        const aliceCalls = await calendarCalls(stack, alice.googleEmail);
+        assert.equal(aliceCalls['calendar.events.delete'], undefined);
+        assert.equal(aliceCalls['calendar.events.patch'], undefined);
+        assert.equal((await organizerEvent()).status, 'confirmed');
+        assert.equal((await getActivity(alice, id)).status, 'planned');
+      });
+
+      it('when the organizer cancels the activity in the CRM, then the meeting is cancelled in Google', async () => {
+        const id = await sharedMeeting();
+        await patchActivity(alice, id, { status: 'canceled' });
+
+        await runBoth();
+
+        assert.equal((await liveEventsOf(stack, alice.googleEmail)).length, 0);
+        assert.equal((await getActivity(bob, id)).status, 'canceled');
       });
 
       it("when the participant edits and the organizer then edits another field, then only the organizer's edit is pushed", async () => {

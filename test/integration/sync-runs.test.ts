@@ -4,6 +4,7 @@ import { SYNC_LEASES } from '../../functions/src/adapters/firestore/syncLease.js
 import { publishSyncRequests } from '../../functions/src/adapters/pubsub/publisher.js';
 import { claimRun } from '../../functions/src/app/sync/runs/claimRun.js';
 import { finishRun, renewLease } from '../../functions/src/app/sync/runs/heldRun.js';
+import { KindReport } from '../../functions/src/app/sync/runs/kindReport.js';
 import type { KindSyncs } from '../../functions/src/app/sync/runs/kinds.js';
 import { LEASE_TTL_MS, QUEUED_RUN_TIMEOUT_MS } from '../../functions/src/app/sync/runs/lease.js';
 import { queueManualRun } from '../../functions/src/app/sync/runs/queueManualRun.js';
@@ -197,7 +198,7 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
 
     it('when the input is bad, then 400 names the field and nothing is queued or published', async () => {
       const cases: [string, unknown][] = [
-        ['kinds.0', { kinds: ['mail'] }],
+        ['kinds.0', { kinds: ['email'] }],
         ['kinds', { kinds: [] }],
         ['kinds', { kinds: ['contacts', 'contacts'] }],
         ['kinds', { kinds: 'contacts' }],
@@ -220,6 +221,7 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       const failed = await syncNow(alice);
       assert.equal(failed.status, 503, JSON.stringify(failed.json));
       assert.equal(failed.json.error.code, 'unavailable');
+      assert.equal(failed.headers.get('retry-after'), '1', 'the client is told when to try again');
       const [run] = await runsOf(alice);
       assert.equal(run.status, 'failed');
       assert.equal(run.error.code, 'unavailable');
@@ -546,6 +548,28 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       const { lastSync } = (await api(alice, 'GET', '/me/sync-settings')).json;
       assert.equal(lastSync.contacts, null, 'a failed kind did not complete');
       assert.ok(lastSync.activities);
+    });
+
+    it('when a kind fails half-way, then the run keeps the counts of what it did before the fault', async () => {
+      await configureBoth();
+      const { runId } = (await syncNow(alice, { kinds: ['contacts'] })).json;
+      // A contact sync that exports 400 contacts into the run's live counts, then meets a fault.
+      const halfWay: KindSync<never> = async (context) => {
+        const report = new KindReport('contacts', context.uid, context.counts);
+        for (let created = 0; created < 400; created += 1) report.counts.toGoogle.created += 1;
+        report.counts.toCrm.linked += 2;
+        throw new AppError('unavailable', 'Google could not be reached; try again later.');
+      };
+      await runUserSync(manual(alice.uid, runId), { kindSyncs: kindSyncs({ contacts: halfWay }) });
+      const run = await getRun(alice, runId);
+      assert.equal(run.status, 'failed');
+      assert.equal(run.error?.code, 'unavailable');
+      assert.equal(run.counts.contacts?.toGoogle.created, 400, JSON.stringify(run.counts));
+      assert.equal(run.counts.contacts?.toCrm.linked, 2);
+      assert.deepEqual(
+        run.errors.map(({ kind, code }) => ({ kind, code })),
+        [{ kind: 'contacts', code: 'unavailable' }],
+      );
     });
 
     it('when a kind throws an unexpected error, then it fails as internal without leaking the error text', async () => {

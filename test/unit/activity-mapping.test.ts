@@ -17,22 +17,10 @@ import {
 import { decideEvent } from '../../functions/src/core/sync/activities/plan.js';
 import { UnreadableRecordError } from '../../functions/src/core/sync/unreadable.js';
 import type { Activity } from '../../functions/src/domain/crm/activity.js';
+import { activityFixture } from '../support/activityFixture.js';
 
-const activity = (fields: Partial<Activity> = {}): Activity => ({
-  id: 'a1',
-  title: 'Review',
-  start: '2030-03-04T09:00:00Z',
-  end: '2030-03-04T10:00:00Z',
-  allDay: false,
-  showInCalendar: true,
-  organizerContactId: 'c1',
-  participants: [],
-  status: 'planned',
-  createdAt: '2030-01-01T00:00:00Z',
-  modifiedAt: '2030-01-01T00:00:00Z',
-  version: 1,
-  ...fields,
-});
+const activity = (fields: Partial<Activity> = {}) =>
+  activityFixture({ organizerContactId: 'c1', modifiedAt: '2030-01-01T00:00:00Z', version: 1, ...fields });
 
 describe('activity mapping: event ↔ activity fields', () => {
   it('when a timed event is written in another offset, then it reads as the same instants as the activity', () => {

@@ -16,24 +16,11 @@ import {
 } from '../../functions/src/core/sync/activities/plan.js';
 import type { Activity, Participant } from '../../functions/src/domain/crm/activity.js';
 import { mergePatch } from '../../functions/src/domain/crm/validation.js';
+import { activityFixture, linkFixture } from '../support/activityFixture.js';
 
 const WINDOW = { since: Date.parse('2030-01-01T00:00:00Z'), until: Date.parse('2030-07-01T00:00:00Z') };
 
-const activity = (fields: Partial<Activity> = {}): Activity => ({
-  id: 'a1',
-  title: 'Review',
-  start: '2030-03-04T09:00:00Z',
-  end: '2030-03-04T10:00:00Z',
-  allDay: false,
-  showInCalendar: true,
-  organizerContactId: 'me',
-  participants: [],
-  status: 'planned',
-  createdAt: '2030-01-01T00:00:00Z',
-  modifiedAt: '2030-01-02T00:00:00Z',
-  version: 2,
-  ...fields,
-});
+const activity = activityFixture;
 
 const event = (fields: CalendarEvent = {}): CalendarEvent => ({
   id: 'e1',
@@ -46,26 +33,21 @@ const event = (fields: CalendarEvent = {}): CalendarEvent => ({
   ...fields,
 });
 
-const link = (fields: Partial<ActivityLink> = {}): ActivityLink => ({
-  activityId: 'a1',
-  eventId: 'e1',
-  origin: 'crm',
-  organizer: true,
-  etag: '"1"',
-  crmVersion: 1,
-  base: eventValues(event()),
-  ...fields,
-});
+const link = (fields: Partial<ActivityLink> = {}): ActivityLink =>
+  linkFixture({ base: eventValues(event()), ...fields });
 
 describe('activity planner: Google events', () => {
   it('when the event comes back with the etag we stored (our own write), then it is unchanged', () => {
     assert.deepEqual(decideEvent(event({ etag: '"1"' }), link(), WINDOW), { kind: 'unchanged' });
   });
   it('when a linked event changed, then the pair is merged', () => {
-    assert.deepEqual(decideEvent(event(), link(), WINDOW), { kind: 'merge' });
+    assert.deepEqual(decideEvent(event(), link(), WINDOW), { kind: 'merge', link: link() });
   });
   it('when a linked event is cancelled, then the activity is canceled', () => {
-    assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, link(), WINDOW), { kind: 'cancel' });
+    assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, link(), WINDOW), {
+      kind: 'cancel',
+      link: link(),
+    });
   });
   it('when an unknown event is cancelled, then it may be a series whose occurrences are linked', () => {
     assert.deepEqual(decideEvent({ id: 's1', status: 'cancelled' }, undefined, WINDOW), {
@@ -180,7 +162,7 @@ describe('activity planner: cancelling and restoring (§3.5.5)', () => {
     assert.deepEqual(decideEvent({ id: 'e1', status: 'cancelled' }, cancelledLink, WINDOW), {
       kind: 'unchanged',
     });
-    assert.deepEqual(decideEvent(event(), cancelledLink, WINDOW), { kind: 'uncancel' });
+    assert.deepEqual(decideEvent(event(), cancelledLink, WINDOW), { kind: 'uncancel', link: cancelledLink });
   });
 });
 

@@ -7,13 +7,8 @@ import {
   newContactBody,
 } from '../../functions/src/core/sync/contacts/crmValues.js';
 import type { SyncValues } from '../../functions/src/core/sync/contacts/fields.js';
-import {
-  crmIdOf,
-  newPerson,
-  type Person,
-  personUpdate,
-  personValues,
-} from '../../functions/src/core/sync/contacts/personValues.js';
+import { crmIdOf, type Person, personValues } from '../../functions/src/core/sync/contacts/personValues.js';
+import { newPerson, personUpdate } from '../../functions/src/core/sync/contacts/personWrites.js';
 import { sameValue } from '../../functions/src/core/sync/merge.js';
 import { type Contact, deriveDisplayName, parseNewContact } from '../../functions/src/domain/crm/contact.js';
 

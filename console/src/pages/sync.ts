@@ -74,9 +74,11 @@ function mailboxFields(mailbox: Mailbox) {
       .filter(Boolean),
   });
   const initial = JSON.stringify(patch());
+  const lastSync = lastSyncLine(mailbox.lastSync);
   return {
     changed: () => JSON.stringify(patch()) !== initial,
     patch,
+    lastSync,
     element: h(
       'fieldset',
       {},
@@ -85,7 +87,7 @@ function mailboxFields(mailbox: Mailbox) {
       period.wrapper,
       since.wrapper,
       folders.wrapper,
-      lastSyncLine(mailbox.lastSync),
+      lastSync,
     ),
   };
 }
@@ -209,6 +211,12 @@ export async function syncPage({ api }: PageContext): Promise<HTMLElement> {
     const { lastSync } = await api.get<SyncSettings>('/api/me/sync-settings');
     contactsLastSync.textContent = lastSyncText(lastSync.contacts);
     activitiesLastSync.textContent = lastSyncText(lastSync.activities);
+    const current = await api.all<Mailbox>('/api/me/mailboxes').catch(() => [] as Mailbox[]);
+    for (const [index, mailbox] of mailboxes.entries()) {
+      const line = mailboxForms[index]?.lastSync;
+      const now = current.find((candidate) => candidate.id === mailbox.id);
+      if (line && now) line.textContent = lastSyncText(now.lastSync);
+    }
   };
   const hasAccount = accounts.length > 0 || mailboxes.length > 0;
   return h('div', {}, h('h1', {}, t.title), form, runNow(api, hasAccount, refreshLastSync));

@@ -1,6 +1,7 @@
 import { deleteAccountTree, saveLinkedAccount } from '../../adapters/firestore/accounts.js';
 import { consumeNonce } from '../../adapters/firestore/oauthStates.js';
 import {
+  type CodeExchange,
   exchangeCode,
   type GoogleIdentity,
   type OAuthApp,
@@ -102,7 +103,7 @@ export async function checkState(
   // Unknown or already used (a replay), or issued to someone else: all the same to the browser.
   if (!stored) return { ok: false, code: 'state_invalid', why: 'nonce unknown or already used' };
   if (stored.uid !== uid) return { ok: false, code: 'state_invalid', why: 'nonce issued to another user' };
-  if (!isSameBrowser(purpose, nonce, cookieHeader, stored.browserHash))
+  if (!isSameBrowser(cookieHeader, stored.browserHash))
     return { ok: false, code: 'state_invalid', why: 'not the browser that asked for the URL' };
   if (stored.expiresAt.getTime() < now.getTime())
     return { ok: false, code: 'state_expired', why: 'nonce expired' };
@@ -125,6 +126,47 @@ export async function discard(token: string | undefined, why: string): Promise<v
   } catch (error) {
     log.warn('could not revoke a refused grant', { why, error });
   }
+}
+
+export type Granted =
+  | { ok: true; exchanged: CodeExchange; identity: GoogleIdentity; issued: string | undefined }
+  | { ok: false; code: 'google_error' | 'domain_not_allowed'; why: string; fields: Record<string, unknown> };
+
+/**
+ * The steps every link shares after the state checked out: the code exchange with the PKCE verifier,
+ * the id_token's verification, and the allowed domains. A grant refused here is revoked at once.
+ */
+export async function exchangeAndVerify(
+  app: OAuthApp,
+  code: string,
+  verifier: string,
+  allowedDomains: readonly string[],
+): Promise<Granted> {
+  let exchanged: CodeExchange;
+  try {
+    exchanged = await exchangeCode(app, code, verifier);
+  } catch (error) {
+    return { ok: false, code: 'google_error', why: 'the code exchange failed', fields: { error } };
+  }
+  const issued = exchanged.refreshToken ?? exchanged.accessToken;
+  let identity: GoogleIdentity;
+  try {
+    if (!exchanged.idToken) throw new Error('no id_token in the token response');
+    identity = await verifyIdentity(app, exchanged.idToken);
+  } catch (error) {
+    await discard(issued, 'identity');
+    return { ok: false, code: 'google_error', why: 'the id_token did not verify', fields: { error } };
+  }
+  if (!isDomainAllowed(identity, allowedDomains)) {
+    await discard(issued, 'domain');
+    return {
+      ok: false,
+      code: 'domain_not_allowed',
+      why: 'the account is outside the allowed domains',
+      fields: { hostedDomain: identity.hostedDomain ?? null },
+    };
+  }
+  return { ok: true, exchanged, identity, issued };
 }
 
 export async function completeLinking({ query, cookieHeader }: CallbackRequest): Promise<LinkOutcome> {
@@ -151,30 +193,9 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
     return failure('google_error', 'the Google app is not configured any more', { uid, error });
   }
 
-  let exchanged: Awaited<ReturnType<typeof exchangeCode>>;
-  try {
-    exchanged = await exchangeCode(app, code, checked.verifier);
-  } catch (error) {
-    return failure('google_error', 'the code exchange failed', { uid, error });
-  }
-  const issued = exchanged.refreshToken ?? exchanged.accessToken;
-
-  let identity: GoogleIdentity;
-  try {
-    if (!exchanged.idToken) throw new Error('no id_token in the token response');
-    identity = await verifyIdentity(app, exchanged.idToken);
-  } catch (error) {
-    await discard(issued, 'identity');
-    return failure('google_error', 'the id_token did not verify', { uid, error });
-  }
-
-  if (!isDomainAllowed(identity, allowedDomains)) {
-    await discard(issued, 'domain');
-    return failure('domain_not_allowed', 'the account is outside the allowed domains', {
-      uid,
-      hostedDomain: identity.hostedDomain ?? null,
-    });
-  }
+  const granted = await exchangeAndVerify(app, code, checked.verifier, allowedDomains);
+  if (!granted.ok) return failure(granted.code, granted.why, { uid, ...granted.fields });
+  const { exchanged, identity, issued } = granted;
 
   const grant = evaluateGrant(parseScopeString(exchanged.scope));
   if (!grant.capabilities.contacts && !grant.capabilities.calendar) {

@@ -59,11 +59,15 @@ function operationId(method: string, path: string): string {
   return [method.toLowerCase(), ...words.map((word) => word[0]?.toUpperCase() + word.slice(1))].join('');
 }
 
+/** How a refusal example is sent, in words (its values cannot sit beside the schemas they break). */
 function requestOf(example: RouteExample): string {
-  const query = example.query ? `?${new URLSearchParams(example.query)}` : '';
-  const params = example.params ? ` with ${JSON.stringify(example.params)}` : '';
-  const body = example.body === undefined ? '' : ` and the body ${JSON.stringify(example.body)}`;
-  return `Request${params}${query ? ` and the query \`${query}\`` : ''}${body}.`;
+  const parts = [
+    example.params && `path parameters ${JSON.stringify(example.params)}`,
+    example.query && `query \`?${new URLSearchParams(example.query)}\``,
+    example.headers && `headers ${JSON.stringify(example.headers)}`,
+    example.body !== undefined && `body ${JSON.stringify(example.body)}`,
+  ].filter(Boolean);
+  return parts.length ? `Sent with ${parts.join(', ')}.` : 'Sent without parameters or body.';
 }
 
 function parameters(route: AnyRoute, schemas: RouteSchemas, components: SchemaComponents): Json[] {

@@ -3,6 +3,7 @@ import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import type { ListPosition } from '../../../adapters/google/calendar.js';
 import type { CalendarEvent } from '../../../core/sync/activities/fields.js';
 import { type ActivityLink, decideEvent } from '../../../core/sync/activities/plan.js';
+import { unplanned } from '../../../core/sync/unplanned.js';
 import { log } from '../../../logging.js';
 import { unlessNotFound } from '../runs/faults.js';
 import { cancelLinked } from './cancelLinked.js';
@@ -99,7 +100,7 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
       run.report.counts.unchanged += 1;
       return;
     case 'cancel':
-      return cancelLinked(run, link as ActivityLink);
+      return cancelLinked(run, decision.link);
     case 'cancelSeries': {
       const occurrences = await run.state.linksOfSeries(decision.seriesId);
       for (const occurrence of occurrences) await cancelLinked(run, occurrence);
@@ -109,15 +110,17 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
     case 'import':
       return importEvent(run, event);
     case 'uncancel':
-      return uncancelLinked(run, link as ActivityLink, event);
+      return uncancelLinked(run, decision.link, event);
     case 'merge': {
-      const current = link as ActivityLink;
+      const current = decision.link;
       const activity = await unlessNotFound(run.crm.getActivity(current.activityId, run.actor));
       // Deleted in the CRM and not seen by the CRM pass yet: that pass's rule applies (§3.5.5).
       if (!activity) return removeFromCalendar(run, current);
       // Who changed the CRM side is the CRM pass's to tell (§3.5.3): its changes wait for it.
       return syncLinkedPair(run, current, { activity, event, crmEdits: 'hold' });
     }
+    default:
+      return unplanned(decision);
   }
 }
 

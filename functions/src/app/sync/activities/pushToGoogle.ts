@@ -13,6 +13,7 @@ import {
   decideActivity,
   type OrganizerRole,
 } from '../../../core/sync/activities/plan.js';
+import { unplanned } from '../../../core/sync/unplanned.js';
 import type { Activity } from '../../../domain/crm/activity.js';
 import { MAX_CHANGE_BATCH, type RecordChange } from '../../../domain/crm/changes.js';
 import { decodePageToken, listScope, type PagePosition } from '../../../domain/crm/paging.js';
@@ -105,24 +106,26 @@ async function applyActivity(
       return;
     case 'deleteEvent':
     case 'unlink':
-      return removeFromCalendar(run, link as ActivityLink);
+      return removeFromCalendar(run, decision.link);
     case 'merge': {
-      const current = link as ActivityLink;
-      const event = await run.calendar.get(current.eventId);
+      const event = await run.calendar.get(decision.link.eventId);
       // Gone from Google: the Google pass handles the cancellation it listed (§3.5.5).
       if (!event || event.status === 'cancelled') return;
-      return syncLinkedPair(run, current, { activity: activity as Activity, event, crmEdits });
+      return syncLinkedPair(run, decision.link, { activity: decision.activity, event, crmEdits });
     }
     case 'export':
-      return exportOrQueue(run, activity as Activity, exports);
+      return exportOrQueue(run, decision.activity, exports);
     case 'takeOver':
-      return exportOrQueue(run, await takeOver(run, activity as Activity), exports);
+      return exportOrQueue(run, await takeOver(run, decision.activity), exports);
     case 'cancelEvent':
-      return cancelEvent(run, link as ActivityLink, activity as Activity);
     case 'restoreEvent':
-      return restoreEvent(run, link as ActivityLink, activity as Activity);
+      if (crmEdits === 'absorb') return overruleStatus(run, decision.link, decision.activity);
+      if (decision.kind === 'cancelEvent') return cancelEvent(run, decision.link, decision.activity);
+      return restoreEvent(run, decision.link, decision.activity);
     case 'relink':
-      return relink(run, link as ActivityLink, activity as Activity);
+      return relink(run, decision.link, decision.activity);
+    default:
+      return unplanned(decision);
   }
 }
 
@@ -133,6 +136,26 @@ async function organizerRole(run: ActivityRun, activity: Activity): Promise<Orga
     (p) => p.contactId === run.me.contactId || run.me.emails.has(p.email.toLowerCase()),
   );
   return takesPart ? 'otherWithMe' : 'otherWithoutMe';
+}
+
+/**
+ * Someone other than the organizer canceled the meeting in the CRM, or planned a canceled one
+ * again (§3.5.3: only the organizer's changes reach the organizer's event): the event is what the
+ * meeting is, so the activity takes its status back (`planned` for a live event: Google knows no
+ * other) and the overruled change is reported as a conflict Google won.
+ */
+async function overruleStatus(run: ActivityRun, link: ActivityLink, activity: Activity): Promise<void> {
+  const status = link.cancelled ? 'canceled' : 'planned';
+  const { record } = await run.crm.updateActivity(
+    activity.id,
+    { status },
+    { actor: run.actor, ifMatch: activity.version },
+  );
+  await run.state.saveLink({ ...link, crmVersion: record.version });
+  run.report.conflict(activity.id, [
+    { field: 'status', crmValue: activity.status, googleValue: status, winner: 'google' },
+  ]);
+  run.report.counts.toCrm.updated += 1;
 }
 
 /**

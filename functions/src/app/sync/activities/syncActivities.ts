@@ -56,6 +56,6 @@ export async function startRun(context: KindSyncContext<ActivitySyncSettings>): 
       contactId: own.id,
       emails: new Set([account.email, ...own.emails.map((e) => e.address)].map((e) => e.toLowerCase())),
     },
-    report: new KindReport('activities', uid),
+    report: new KindReport('activities', uid, context.counts),
   };
 }

@@ -4,6 +4,7 @@ import type { Contact } from '../../../domain/crm/contact.js';
 import { faultScope } from '../runs/faults.js';
 import { taggedContacts } from './crmReads.js';
 import { createInGoogle } from './exports.js';
+import { flushWrites } from './flush.js';
 import { failedInCrm, reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
 
@@ -86,6 +87,6 @@ async function syncContacts(run: ContactRun, ids: string[], known: Contact[] = [
       failedInCrm(run, crmId, error);
     }
   }
-  await run.writes.flush();
+  await flushWrites(run);
   await createInGoogle(run, toCreate);
 }

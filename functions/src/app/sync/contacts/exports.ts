@@ -2,9 +2,11 @@ import type { ContactLink } from '../../../adapters/firestore/contactSyncState.j
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import { PEOPLE_LIMITS } from '../../../adapters/google/people.js';
 import { contactValues } from '../../../core/sync/contacts/crmValues.js';
-import { crmIdOf, newPerson, type Person } from '../../../core/sync/contacts/personValues.js';
+import { crmIdOf, type Person } from '../../../core/sync/contacts/personValues.js';
+import { newPerson } from '../../../core/sync/contacts/personWrites.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { readContact } from './crmReads.js';
+import { flushWrites } from './flush.js';
 import { linkToExistingInGoogle } from './googleMatches.js';
 import { reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
@@ -47,7 +49,7 @@ export async function settlePendingCreates(run: ContactRun): Promise<void> {
       await reconcile(run, { crmId, contact, person, google: 'inGroup' });
     }
   }
-  await run.writes.flush();
+  await flushWrites(run);
   // Not created after all: create them now (if they are still the user's).
   const again: Contact[] = [];
   for (const crmId of pending) {

@@ -7,6 +7,7 @@ import {
 import { isInGroup, type Person } from '../../../core/sync/contacts/personValues.js';
 import { type Contact, emailKeys } from '../../../domain/crm/contact.js';
 import { faultScope } from '../runs/faults.js';
+import { flushWrites } from './flush.js';
 import { failedInCrm, reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
 
@@ -54,7 +55,7 @@ async function linkChunk(run: ContactRun, contacts: Contact[]): Promise<Contact[
       failedInCrm(run, contact.id, error);
     }
   }
-  await run.writes.flush();
+  await flushWrites(run);
   return rest;
 }
 

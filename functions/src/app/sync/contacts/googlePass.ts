@@ -14,6 +14,7 @@ import { type MatchCandidate, planUnlinkedPerson } from '../../../core/sync/cont
 import { type Contact, emailKeys, parseNewContact } from '../../../domain/crm/contact.js';
 import { faultScope } from '../runs/faults.js';
 import { readContact, taggedContacts } from './crmReads.js';
+import { flushWrites } from './flush.js';
 import { reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
 
@@ -44,7 +45,7 @@ export async function syncFromGoogle(run: ContactRun, syncToken: string | undefi
     }
     if (fullListing) waiting ??= await waitingContacts(run);
     await syncPage(run, page.people, fullListing, waiting);
-    await run.writes.flush();
+    await flushWrites(run);
     await run.hooks.afterGooglePage?.();
     if (page.nextPageToken) {
       position = { ...position, pageToken: page.nextPageToken };

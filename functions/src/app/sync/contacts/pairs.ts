@@ -2,14 +2,11 @@ import type { ContactLink } from '../../../adapters/firestore/contactSyncState.j
 import { STALE_WRITE_ATTEMPTS } from '../../../core/exec/retry.js';
 import { contactPatch, contactValues } from '../../../core/sync/contacts/crmValues.js';
 import { personFieldsOf, SYNC_FIELDS } from '../../../core/sync/contacts/fields.js';
-import {
-  type Person,
-  personUpdate,
-  personValues,
-  updateTimeOf,
-} from '../../../core/sync/contacts/personValues.js';
+import { type Person, personValues, updateTimeOf } from '../../../core/sync/contacts/personValues.js';
+import { personUpdate } from '../../../core/sync/contacts/personWrites.js';
 import { type CrmSide, type GoogleSide, planPair } from '../../../core/sync/contacts/plan.js';
 import { sameValue } from '../../../core/sync/merge.js';
+import { unplanned } from '../../../core/sync/unplanned.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { AppError } from '../../../errors.js';
 import { isCrmNotFound } from '../runs/faults.js';
@@ -65,6 +62,8 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
       return;
     case 'sync':
       break;
+    default:
+      return unplanned(plan);
   }
 
   let contact = pair.contact as Contact;
@@ -112,8 +111,7 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
       update,
       changesData: changed.length > 0,
       linkAfter,
-      replan: async (fresh) =>
-        reconcile(run, { ...pair, contact: await readContact(run, crmId), person: fresh, google: 'inGroup' }),
+      ...(pair.link ? { link: pair.link } : {}),
     });
     return;
   }
@@ -130,7 +128,7 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
   if (old && plan.crmUpdates.length === 0) run.report.counts.unchanged += 1;
 }
 
-/** A failure of one contact on the CRM side: reported, and the contact is tried again next run. */
+/** A failure of one contact: reported, and the contact is tried again next run. */
 export function failedInCrm(run: ContactRun, crmId: string, error: unknown): void {
   run.report.itemFailed(crmId, error);
   // The change cursor moves on, so the contact is kept in the retry list: no cursor passes failed work.

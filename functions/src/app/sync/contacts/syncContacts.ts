@@ -55,7 +55,7 @@ export async function runContactSync(
   const index = new GoogleContactIndex(firestore(), context.uid, context.account.id);
   const cursor = await state.cursor();
   await state.indexPeople(cursor);
-  const report = new KindReport('contacts', context.uid);
+  const report = new KindReport('contacts', context.uid, context.counts);
   const group = await SyncGroup.open(people, state, config().contactGroupName, cursor.groupResourceName);
   const crm = crmStore();
   const hooks = options.hooks ?? {};

@@ -2,9 +2,9 @@ import type { ContactLink, ContactSyncState } from '../../../adapters/firestore/
 import type { GoogleContactIndex } from '../../../adapters/firestore/googleContactIndex.js';
 import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.js';
-import { STALE_WRITE_ATTEMPTS } from '../../../core/exec/retry.js';
 import { type GoogleMatchKeys, matchKeysOf } from '../../../core/sync/contacts/googleMatch.js';
-import type { Person, PersonUpdate } from '../../../core/sync/contacts/personValues.js';
+import type { Person } from '../../../core/sync/contacts/personValues.js';
+import type { PersonUpdate } from '../../../core/sync/contacts/personWrites.js';
 import type { Actor } from '../../../domain/crm/common.js';
 import type { Contact, NewContact } from '../../../domain/crm/contact.js';
 import type { CrmStore, WriteSet } from '../../../ports/crmStore.js';
@@ -36,8 +36,17 @@ export interface GoogleUpdate {
   changesData: boolean;
   /** The link to save once Google has the update (`person` = the contact as Google answered). */
   linkAfter: (person: Person) => ContactLink;
-  /** Plans the pair again with the contact as Google has it now (after a stale etag). */
-  replan: (fresh: Person) => Promise<void>;
+  /** The stored link the update was planned from (the base to plan again from, when Google refuses it). */
+  link?: ContactLink;
+}
+
+/** An update Google refused because the contact changed since it was read (412 / failedPrecondition). */
+export interface StaleUpdate {
+  crmId: string;
+  link?: ContactLink;
+  /** The contact as Google has it now. */
+  fresh: Person;
+  error: GoogleApiFailure;
 }
 
 const MY_CONTACTS = 'contactGroups/myContacts';
@@ -49,7 +58,7 @@ export class PendingWrites {
   private saves = new Map<string, ContactLink>();
   private deletes = new Set<string>();
   private indexed = new Map<string, GoogleMatchKeys | undefined>();
-  private readonly attempts = new Map<string, number>();
+  private stale: StaleUpdate[] = [];
   /** CRM contacts whose Google update failed: the cursor must not forget them. */
   readonly failedCrmIds = new Set<string>();
   private crmWrites: WriteSet;
@@ -127,25 +136,32 @@ export class PendingWrites {
     return this.saves.has(crmId);
   }
 
-  async flush(): Promise<void> {
-    // Re-planning after a stale etag may queue more work: go on until nothing is left.
-    while (this.updates.length > 0 || this.adds.size > 0 || this.removes.size > 0) {
-      // Updates before group changes: a membership change gives the contact a new etag, which would
-      // make the update that links it (read before) fail as stale and cost a re-read.
-      const updates = this.updates;
-      this.updates = [];
-      for (const chunk of byFieldsInChunks(updates)) await this.applyUpdates(chunk);
-      await this.flushMembers();
-    }
-    if (this.staged.size > 0) await this.beforeCommit();
+  /**
+   * Carries out what was queued. Updates Google refused as stale are not planned again here (the
+   * executor never calls back into the planner): they are returned, with the contact as Google has
+   * it now, for the caller to plan again (contacts/replan.ts); their links are left as they were.
+   */
+  async flush(): Promise<StaleUpdate[]> {
+    // Updates before group changes: a membership change gives the contact a new etag, which would
+    // make the update that links it (read before) fail as stale and cost a re-read.
+    const updates = this.updates;
+    this.updates = [];
+    for (const chunk of byFieldsInChunks(updates)) await this.applyUpdates(chunk);
+    await this.flushMembers();
+    const saves = [...this.saves.values()];
+    const deletes = [...this.deletes];
     const indexed = this.indexed;
-    this.state.stageLinks(this.crmWrites, [...this.saves.values()]);
-    this.state.stageLinkDeletes(this.crmWrites, [...this.deletes]);
+    const stale = this.stale;
     this.saves.clear();
     this.deletes.clear();
     this.indexed = new Map();
+    this.stale = [];
+    if (this.staged.size > 0) await this.beforeCommit();
+    this.state.stageLinks(this.crmWrites, saves);
+    this.state.stageLinkDeletes(this.crmWrites, deletes);
     await this.commitCrm();
     await this.index.apply(indexed);
+    return stale;
   }
 
   private async flushMembers(): Promise<void> {
@@ -198,11 +214,14 @@ export class PendingWrites {
       );
     } catch (error) {
       if (!isItemFailure(error)) throw error;
-      const attempt = (this.attempts.get(u.crmId) ?? 0) + 1;
-      this.attempts.set(u.crmId, attempt);
-      if (error.kind === 'precondition_failed' && attempt < STALE_WRITE_ATTEMPTS) {
-        // Changed in Google since we read it (Google's sync results may lag behind): merge again.
-        await u.replan(await this.people.get(u.resourceName));
+      if (error.kind === 'precondition_failed') {
+        // Changed in Google since we read it (Google's sync results may lag behind): plan it again.
+        this.stale.push({
+          crmId: u.crmId,
+          link: u.link,
+          fresh: await this.people.get(u.resourceName),
+          error,
+        });
         return;
       }
       this.report.itemFailed(u.crmId, error);

@@ -3,10 +3,11 @@ import { type FieldConflict, sameValue, threeWayMerge } from '../merge.js';
 import { UnreadableRecordError } from '../unreadable.js';
 import {
   activityPatch,
+  activityTime,
   activityValues,
   type CalendarEvent,
-  type EventTime,
   eventPatch,
+  eventTime,
   eventValues,
   participantsFor,
   SYNC_FIELDS,
@@ -59,13 +60,13 @@ export type EventDecision =
   /** Our own write coming back, or nothing this sync maps changed. */
   | { kind: 'unchanged' }
   /** Cancelled or deleted in Google: the linked activity becomes `canceled` (§3.5.5). */
-  | { kind: 'cancel' }
+  | { kind: 'cancel'; link: ActivityLink }
   /** Cancelled and unknown: it may be a whole recurring series whose occurrences are linked. */
   | { kind: 'cancelSeries'; seriesId: string }
   /** Restored in Google after both sides were cancelled: the activity is planned again, then merged. */
-  | { kind: 'uncancel' }
+  | { kind: 'uncancel'; link: ActivityLink }
   | { kind: 'import' }
-  | { kind: 'merge' };
+  | { kind: 'merge'; link: ActivityLink };
 
 export interface SyncWindow {
   /** syncSince, epoch ms (00:00 UTC). */
@@ -74,24 +75,26 @@ export interface SyncWindow {
   until: number;
 }
 
-export function decideEvent(event: CalendarEvent, link: ActivityLink | undefined, window: SyncWindow) {
-  const decision = ((): EventDecision => {
-    if (link?.unlinked) return { kind: 'skip', reason: 'unlinked' };
-    if (link?.cancelled) return event.status === 'cancelled' ? { kind: 'unchanged' } : { kind: 'uncancel' };
-    if (event.status === 'cancelled') {
-      if (link) return { kind: 'cancel' };
-      return { kind: 'cancelSeries', seriesId: event.id as string };
-    }
-    if (link) return event.etag && event.etag === link.etag ? { kind: 'unchanged' } : { kind: 'merge' };
-    const time = eventValues(event).time as EventTime | undefined;
-    if (!time) throw new UnreadableRecordError('The event has neither a start nor an end');
-    if (startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
-    if (event.recurringEventId && startInstant(time) >= window.until) {
-      return { kind: 'skip', reason: 'beyond_window' };
-    }
-    return { kind: 'import' };
-  })();
-  return decision;
+export function decideEvent(
+  event: CalendarEvent,
+  link: ActivityLink | undefined,
+  window: SyncWindow,
+): EventDecision {
+  if (link?.unlinked) return { kind: 'skip', reason: 'unlinked' };
+  if (link?.cancelled)
+    return event.status === 'cancelled' ? { kind: 'unchanged' } : { kind: 'uncancel', link };
+  if (event.status === 'cancelled') {
+    if (link) return { kind: 'cancel', link };
+    return { kind: 'cancelSeries', seriesId: String(event.id) };
+  }
+  if (link) return event.etag && event.etag === link.etag ? { kind: 'unchanged' } : { kind: 'merge', link };
+  const time = eventTime(event);
+  if (!time) throw new UnreadableRecordError('The event has neither a start nor an end');
+  if (startInstant(time) < window.since) return { kind: 'skip', reason: 'before_sync_since' };
+  if (event.recurringEventId && startInstant(time) >= window.until) {
+    return { kind: 'skip', reason: 'beyond_window' };
+  }
+  return { kind: 'import' };
 }
 
 /** Who organizes an activity that is not linked yet, as seen by the user whose sync runs. */
@@ -110,26 +113,26 @@ export type ActivityDecision =
   | { kind: 'skip' }
   | { kind: 'unchanged' }
   /** Left the calendar (deleted, or showInCalendar cleared) and we created the event: delete it. */
-  | { kind: 'deleteEvent' }
+  | { kind: 'deleteEvent'; link: ActivityLink }
   /** Left the calendar and the event came from Google: only cut the link (§3.5.5). */
-  | { kind: 'unlink' }
+  | { kind: 'unlink'; link: ActivityLink }
   /** Linked, changed in the CRM, and this calendar holds the organizer's copy: merge and push. */
-  | { kind: 'merge' }
+  | { kind: 'merge'; link: ActivityLink; activity: Activity }
   /** Not linked and organized by this user: insert the event. */
-  | { kind: 'export' }
+  | { kind: 'export'; activity: Activity }
   /** Not linked, the organizer has no sync: this participant becomes the organizer, then exports. */
-  | { kind: 'takeOver' }
+  | { kind: 'takeOver'; activity: Activity }
   /**
    * Canceled in the CRM on the organizer's copy: the event this sync created is deleted (as Google's
    * own UI does for the organizer: attendees see it cancelled); one that came from Google is set
    * `cancelled` with a patch (§3.5.5 deletes only what we created; the organizer's copy of a
    * cancelled event keeps its details and can be restored).
    */
-  | { kind: 'cancelEvent' }
+  | { kind: 'cancelEvent'; link: ActivityLink; activity: Activity }
   /** Back from `canceled` in the CRM: the cancelled event is confirmed again, then merged. */
-  | { kind: 'restoreEvent' }
+  | { kind: 'restoreEvent'; link: ActivityLink; activity: Activity }
   /** showInCalendar set again on an activity whose event was only unlinked: link that event again. */
-  | { kind: 'relink' };
+  | { kind: 'relink'; link: ActivityLink; activity: Activity };
 
 export function decideActivity(input: {
   activity: Activity | undefined;
@@ -139,23 +142,23 @@ export function decideActivity(input: {
 }): ActivityDecision {
   const { activity, link } = input;
   const inCalendar = activity?.showInCalendar === true;
-  if (link?.unlinked) return inCalendar ? { kind: 'relink' } : { kind: 'skip' };
+  if (link?.unlinked) return inCalendar ? { kind: 'relink', link, activity } : { kind: 'skip' };
   if (link) {
-    if (!inCalendar) return link.origin === 'crm' ? { kind: 'deleteEvent' } : { kind: 'unlink' };
+    if (!inCalendar) return link.origin === 'crm' ? { kind: 'deleteEvent', link } : { kind: 'unlink', link };
     // A participant's copy cannot carry CRM edits nor status (§3.5.3); Google's changes still come in.
     if (!link.organizer) return { kind: 'unchanged' };
     const canceled = activity.status === 'canceled';
     if (canceled !== (link.cancelled === true))
-      return canceled ? { kind: 'cancelEvent' } : { kind: 'restoreEvent' };
+      return canceled ? { kind: 'cancelEvent', link, activity } : { kind: 'restoreEvent', link, activity };
     // Edits of a canceled meeting wait for it to be restored (then they merge against the base).
     if (canceled || activity.version === link.crmVersion) return { kind: 'unchanged' };
-    return { kind: 'merge' };
+    return { kind: 'merge', link, activity };
   }
   // A canceled meeting is not put into a calendar (nor back into it by an edit after Google cancelled it).
   if (!inCalendar || activity.status === 'canceled') return { kind: 'skip' };
-  if (startInstant(activityValues(activity).time as EventTime) < input.since) return { kind: 'skip' };
-  if (input.role === 'me') return { kind: 'export' };
-  if (input.role === 'otherWithMe') return { kind: 'takeOver' };
+  if (startInstant(activityTime(activity)) < input.since) return { kind: 'skip' };
+  if (input.role === 'me') return { kind: 'export', activity };
+  if (input.role === 'otherWithMe') return { kind: 'takeOver', activity };
   return { kind: 'skip' };
 }
 
@@ -282,7 +285,7 @@ export function decideUnlisted(
 ): UnlistedDecision {
   if (!event || event.status === 'cancelled') return 'cancel';
   if (!listing.empty) return 'keep';
-  const time = eventValues(event).time as EventTime | undefined;
+  const time = eventTime(event);
   if (!time) return 'keep';
   const start = startInstant(time);
   // A full listing covers what ends after syncSince (timeMin bounds the end).
