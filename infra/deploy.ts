@@ -223,6 +223,9 @@ function main(): void {
     if (result.status !== 0 && !command.includes('create')) process.exit(result.status ?? 1);
   }
   console.log(`\nAuthorized redirect URI for the OAuth client: ${parameters.publicBaseUrl}/oauthCallback`);
+  console.log(
+    `Calendar push notifications go to: ${parameters.publicBaseUrl}/calendarWebhook (must be https)`,
+  );
   console.log(`Web console (Firebase Hosting): ${parameters.publicBaseUrl}/app/`);
 }
 

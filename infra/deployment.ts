@@ -102,6 +102,15 @@ export const FUNCTIONS: readonly FunctionDeployment[] = [
     note: 'only the Scheduler service account may invoke it (OIDC)',
   },
   {
+    // Google expects a quick 2xx (https://developers.google.com/calendar/api/guides/push): the
+    // function only looks up the channel and queues a run, so little memory and a short timeout do.
+    name: 'calendarWebhook',
+    trigger: { kind: 'http', public: true },
+    memory: '256Mi',
+    timeoutSeconds: 10,
+    note: "Google posts push notifications without credentials; each channel's secret token authenticates",
+  },
+  {
     name: 'syncUser',
     trigger: { kind: 'pubsub', topic: SYNC_USER_TOPIC },
     memory: '1Gi',

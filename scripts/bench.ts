@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../functions/src/index.js';
 import { ACTIVITY_SCENARIOS } from './bench/activitySync.js';
+import { CALENDAR_PUSH_SCENARIOS } from './bench/calendarPush.js';
 import { buildFunctions, coldStart } from './bench/coldStart.js';
 import { CONTACT_SCENARIOS } from './bench/contactSync.js';
 import { fanOutBenchmark } from './bench/fanout.js';
@@ -26,13 +27,17 @@ import { startSyncWorld } from './bench/syncWorld.js';
  *   of batch requests counted one by one; `httpRequests` and `innerBatchCalls` apart):
  *   `activities-no-change` (100 synced meetings, nothing changed), `activities-export-500` / `-2000`,
  *   `activities-import-10000`;
+ * - push notifications (scripts/bench/calendarPush.ts), through the whole local stack:
+ *   `calendar-push-latency` (50 Google Calendar edits, p50/p95 until the CRM shows each; target
+ *   p95 ≤ 3 s) and `calendar-push-burst-100` (100 edits in 5 s: runs started, target ≤ 3, and the
+ *   CRM consistent with Google at the end);
+ * - mail import runs (scripts/bench/mailImport.ts), `calls` = IMAP commands against real Dovecot:
+ *   `mail-import-1000` and `mail-import-5000` (a tenth with attachments; their memory compared).
  *
  * Every sync run is measured in a child process with a 192 MiB heap (syncWorld.ts `measureRun`);
  * the scale scenarios also measure their floor in the same run (floor.ts: listing the same pages and
  * writing as many records with plain batched writes) and report `wallOverFloor`, `recordsPerSecond`
  * and `callsOverLowerBound`.
- * - mail import runs (scripts/bench/mailImport.ts), `calls` = IMAP commands against real Dovecot:
- *   `mail-import-1000` and `mail-import-5000` (a tenth with attachments; their memory compared).
  *
  * The sync scenarios share one emulator stack (scripts/bench/syncWorld.ts); each makes its own user
  * and linked account on emptied emulators, and measures one run as `syncUser` runs it.
@@ -53,13 +58,16 @@ const coldStarts = [...HTTP_FUNCTIONS, ...EVENT_FUNCTIONS].filter((name) => want
 if (coldStarts.length > 0) buildFunctions();
 for (const name of coldStarts) report(coldStart(name), json);
 if (wanted('fanout-100k')) report(await fanOutBenchmark(100_000), json);
-const syncScenarios = [...CONTACT_SCENARIOS, ...ACTIVITY_SCENARIOS, ...MAIL_SCENARIOS].filter(({ name }) =>
-  wanted(name),
-);
+const syncScenarios = [
+  ...CONTACT_SCENARIOS,
+  ...ACTIVITY_SCENARIOS,
+  ...CALENDAR_PUSH_SCENARIOS,
+  ...MAIL_SCENARIOS,
+].filter(({ name }) => wanted(name));
 if (syncScenarios.length > 0 && wanted('fanout-100k')) {
   // The product keeps one Firestore client per process, pointed at one emulator, and the fan-out
   // closed it with its emulators: the sync scenarios get fresh processes (and a heap of their own).
-  for (const group of ['contacts', 'activities', 'mail']) {
+  for (const group of ['contacts', 'activities', 'calendar-push', 'mail']) {
     const args = [
       '--import',
       'tsx',

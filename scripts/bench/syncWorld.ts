@@ -153,7 +153,7 @@ export async function freshUser(world: SyncWorld): Promise<SyncUser> {
 type Json = any;
 
 /** One call of the product's HTTP API as `user`; anything but 2xx stops the benchmark. */
-async function gatewayCall(
+export async function gatewayCall(
   world: SyncWorld,
   user: TestUser,
   method: string,

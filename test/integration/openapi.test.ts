@@ -18,6 +18,7 @@ import {
   Browser,
   CLIENT_ID,
   CLIENT_SECRET,
+  control,
   followCallback,
   followGoogle,
   resetToConfiguredApp,
@@ -63,7 +64,7 @@ async function prepare(
   caller: TestUser | undefined,
 ): Promise<Record<string, string>> {
   const needs = new Set(example.requires ?? []);
-  if (needs.has('syncRun')) needs.add('linkedAccount');
+  if (needs.has('syncRun') || needs.has('watchedCalendar')) needs.add('linkedAccount');
   if (needs.has('linkedMailbox')) needs.add('mailApp');
   if (needs.has('linkedAccount') || needs.has('mailApp')) needs.add('googleApp');
   if (needs.has('googleApp')) await resetToConfiguredApp(world.stack, world.admin);
@@ -106,6 +107,15 @@ async function prepare(
     await linkGoogleAccount(world.stack, owner);
     ids[EXAMPLE_IDS.account] = (await api(owner, 'GET', '/me/accounts')).json.items[0].id;
   }
+  if (needs.has('watchedCalendar')) {
+    // Linking opened a watch channel on the primary calendar; the emulator knows its token.
+    const channels = await control(world.stack).pushChannels();
+    const channel = channels.find((c) => c.calendarEmail === owner.email && !c.stopped);
+    assert.ok(channel?.token, 'linking opened a watch channel with a token');
+    ids[EXAMPLE_IDS.channel] = channel.id;
+    ids[EXAMPLE_IDS.channelToken] = channel.token;
+    ids[EXAMPLE_IDS.calendarResource] = channel.resourceId;
+  }
   if (needs.has('mailApp')) await configureGmailProvider(world.admin);
   if (needs.has('linkedMailbox')) ids[EXAMPLE_IDS.mailbox] = await linkMailbox(owner);
   if (needs.has('syncRun')) {
@@ -118,6 +128,20 @@ async function prepare(
     ids[EXAMPLE_IDS.run] = ((await queued.json()) as { runId: string }).runId;
   }
   return ids;
+}
+
+/**
+ * The examples pause, reschedule and recreate the `sync-tick` job; later suites share the stack, so
+ * the returned function puts it back as it was found: there and enabled, or absent.
+ */
+async function keepSyncTickJob(stack: TestStack): Promise<() => Promise<void>> {
+  const name = `projects/${stack.projectId}/locations/us-central1/jobs/sync-tick`;
+  const existed = (await fetch(`http://${stack.hosts.scheduler}/v1/${name}`)).ok;
+  return async () => {
+    await deleteSyncTickJob(stack);
+    if (existed)
+      await createSyncTickJob(stack.hosts.scheduler, stack.projectId, 'us-central1', stack.baseUrl);
+  };
 }
 
 /** The Gmail provider with the OAuth client the Google emulator knows (hosts as they are). */
@@ -172,7 +196,7 @@ async function send(
     headers: {
       ...(caller ? { authorization: `Bearer ${caller.idToken}` } : {}),
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...example.headers,
+      ...substitute(example.headers, ids),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -189,6 +213,7 @@ describe('OpenAPI document against the running functions', function () {
   this.timeout(120_000);
   const world = {} as World;
   let restorePush: () => Promise<void>;
+  let restoreSyncTickJob: () => Promise<void>;
 
   before(async () => {
     world.stack = await testStack();
@@ -197,13 +222,14 @@ describe('OpenAPI document against the running functions', function () {
     await ensureSyncTopic(world.stack);
     // Queued runs stay queued: the examples check what the API answers, not the sync itself.
     restorePush = await pausePushDelivery(world.stack);
+    restoreSyncTickJob = await keepSyncTickJob(world.stack);
   });
 
   after(async () => {
     await restorePush?.();
-    // The job fires every minute on the real clock; no other suite expects it. The examples'
-    // records (and a provider pointed at Google's hosts) are not left to the suites that follow.
-    await deleteSyncTickJob(world.stack);
+    await restoreSyncTickJob?.();
+    // The examples' records (and a provider pointed at Google's hosts) are not left to the suites
+    // that follow.
     await resetFirestore(world.stack);
   });
 

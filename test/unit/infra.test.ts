@@ -63,8 +63,19 @@ describe('deployment wiring (infra/)', () => {
           c.includes('crm-sync-events@'),
       ),
     );
-    for (const name of ['api', 'settings', 'oauthCallback', 'syncNow'])
+    for (const name of ['api', 'settings', 'oauthCallback', 'syncNow', 'calendarWebhook'])
       assert.match(deployOf(name), /--allow-unauthenticated/);
+  });
+
+  it('when Google posts calendar notifications, then calendarWebhook is public, small and quick (SPEC §3.10)', () => {
+    const deploy = deployOf('calendarWebhook');
+    assert.match(deploy, /--allow-unauthenticated/);
+    assert.match(deploy, /--memory=256Mi /);
+    assert.match(deploy, /--timeout=10s /);
+    const webhook = FUNCTIONS.find((fn) => fn.name === 'calendarWebhook');
+    assert.ok(webhook && webhook.timeoutSeconds <= 30, 'Google expects a quick answer');
+    // The channels are watched at PUBLIC_BASE_URL/calendarWebhook: https in the cloud, as Google requires.
+    assert.match(deploy, /PUBLIC_BASE_URL=https:\/\//);
   });
 
   it('when functions are deployed, then they get the configuration of SPEC §4.1 with lists intact', () => {

@@ -41,7 +41,8 @@ export interface SuccessDoc {
  * State a running function needs before an example answers as documented (the tests set it up):
  * the administrator's OAuth app, the caller's linked Google account, a run of theirs, the example
  * contact carrying the example tag, the Scheduler job that the deployment creates, the Gmail
- * provider's OAuth client, a mailbox of the caller's linked through it.
+ * provider's OAuth client, a mailbox of the caller's linked through it, the watch channel of the
+ * caller's linked calendar.
  */
 export type ExampleRequirement =
   | 'googleApp'
@@ -50,7 +51,8 @@ export type ExampleRequirement =
   | 'taggedContact'
   | 'syncTickJob'
   | 'mailApp'
-  | 'linkedMailbox';
+  | 'linkedMailbox'
+  | 'watchedCalendar';
 
 export interface RouteExample {
   /** The example's key in the document, unique within its route. */
@@ -98,6 +100,10 @@ export const EXAMPLE_IDS = {
   run: 'r1ZxC3vB5nM7qW9eR1tY',
   account: 'g8UiO0pA2sD4fG6hJ8kL',
   mailbox: 'm4QwE6rT8yU0iO2pA4sD',
+  /** A watch channel of a linked calendar, its secret token and Google's id of the calendar. */
+  channel: '7f1c2a9e-4b3d-4c8e-9a6f-2d5b8e1c0a47',
+  channelToken: 'exampleChannelToken0000000000000000',
+  calendarResource: 'exampleCalendarResource000',
   /** Names no record: the examples of 404. */
   missing: 'noSuchRecord00000000',
 } as const;

@@ -267,6 +267,15 @@ const MailboxSchema = z.strictObject({
 export const mailbox = named('Mailbox', MailboxSchema);
 export const mailboxList = named('MailboxList', z.strictObject({ items: z.array(MailboxSchema) }));
 
+export const notificationReceived = named(
+  'NotificationReceived',
+  z.strictObject({
+    outcome: z
+      .enum(['acknowledged', 'queued', 'coalesced', 'follow_up', 'not_configured'])
+      .describe('What the notification led to.'),
+  }),
+);
+
 const address = z.strictObject({ address: z.string(), name: z.string().optional() });
 
 const EmailSchema = z.strictObject({

@@ -12,9 +12,10 @@ import { keyVersion } from '../../adapters/secrets/encryptionKeys.js';
 import { peekState, pkceVerifier, verifyState } from '../../core/crypto/oauthState.js';
 import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { log } from '../../logging.js';
-import { forgetAccessToken } from '../accounts/accessTokens.js';
+import { forgetAccessToken, rememberAccessToken } from '../accounts/accessTokens.js';
 import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';
 import { openRefreshToken, sealRefreshToken } from '../accounts/tokenVault.js';
+import { stopCalendarWatch, watchCalendar } from '../calendarPush/watchCalendar.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
 import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { isSameBrowser, type LinkPurpose } from './browserBinding.js';
@@ -232,8 +233,15 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
   });
   const { account, replaced } = saved;
   forgetAccessToken(uid);
+  if (exchanged.accessToken && exchanged.expiresAt) {
+    rememberAccessToken(account, { accessToken: exchanged.accessToken, expiresAt: exchanged.expiresAt });
+  }
+  // The old link's channel is stopped with its own grant, before that grant may be revoked (§3.10).
+  const previous = replaced.at(-1);
+  if (previous) await stopCalendarWatch(uid, previous);
   await cleanUpReplaced(uid, account, replaced);
   await refreshSyncSchedule(uid); // automatic sync resumes (or starts) for the new link
+  await watchCalendar(uid, { replace: true }); // never throws: without a channel, polling still runs
   await recordGoogleEmailOnOwnContact(
     { uid, email: checked.email, emailVerified: checked.emailVerified },
     identity.email,

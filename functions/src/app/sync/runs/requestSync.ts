@@ -48,21 +48,27 @@ export async function requestSync(
     throw new AppError('no_linked_account', 'Link a Google account before running the sync.');
   }
   const queued = await queueManualRun(uid, kinds, now());
-  if (queued.coalesced) return queued;
+  if (queued.coalesced) return { runId: queued.runId, coalesced: true };
+  await publishQueuedRun(uid, queued.runId, now);
+  log.info('manual sync queued', { uid, runId: queued.runId, kinds });
+  return queued;
+}
+
+/**
+ * Publishes the request of a run just queued. When Pub/Sub does not take it, the run fails and frees
+ * the user at once, and the caller is told to try again (`unavailable`).
+ */
+export async function publishQueuedRun(uid: string, runId: string, now: () => number): Promise<void> {
   try {
-    await publishSyncRequests([{ trigger: 'manual', uid, runId: queued.runId }]);
+    await publishSyncRequests([{ trigger: 'manual', uid, runId }]);
   } catch (error) {
-    log.error('could not publish a sync request', { uid, runId: queued.runId, error });
-    await abandonUnpublishedRun(uid, queued.runId, now());
+    log.error('could not publish a sync request', { uid, runId, error });
+    await abandonUnpublishedRun(uid, runId, now());
     throw new AppError(
       'unavailable',
       'The sync could not be queued right now; try again in a moment.',
       undefined,
-      {
-        retryAfterSeconds: 1,
-      },
+      { retryAfterSeconds: 1 },
     );
   }
-  log.info('manual sync queued', { uid, runId: queued.runId, kinds });
-  return queued;
 }

@@ -88,6 +88,7 @@ export async function runUserSync(
     const run = await syncKinds(claim.run, held, deps, renewal.lost);
     if (!run || !(await finishRun(held, run))) return lostLease(held);
     log.info('sync run finished', { uid, runId: run.id, status: run.status, error: run.error });
+    await followUp(held, deps.now);
     return { outcome: 'ran', run };
   } catch (error) {
     if (isTransientInfrastructureFault(error)) {
@@ -100,9 +101,24 @@ export async function runUserSync(
       code: 'internal',
       message: 'The run failed because of an internal error; the next run retries.',
     });
-    return (await finishRun(held, failed)) ? { outcome: 'ran', run: failed } : lostLease(held);
+    if (!(await finishRun(held, failed))) return lostLease(held);
+    await followUp(held, deps.now);
+    return { outcome: 'ran', run: failed };
   } finally {
     renewal.stop();
+  }
+}
+
+/**
+ * Changes announced while the run worked get their one follow-up run (SPEC §3.10). Loaded when a run
+ * ends, so the function's cold start does not carry the publisher.
+ */
+async function followUp(held: Holding, now: () => number): Promise<void> {
+  try {
+    const { startFollowUp } = await import('./changeRuns.js');
+    await startFollowUp(held.uid, held.runId, now);
+  } catch (error) {
+    log.warn('could not queue the follow-up run; the sync period still applies', { uid: held.uid, error });
   }
 }
 
