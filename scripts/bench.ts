@@ -11,25 +11,33 @@ import { report } from './bench/report.js';
 import { startSyncWorld } from './bench/syncWorld.js';
 
 /**
- * `npm run bench [-- --json] [-- --only <prefix>]`: the benchmarks (SPEC §4.2, §5). With --json, one
+ * `npm run bench [-- --json] [-- --only <prefix>,<name>$]`: the benchmarks (SPEC §4.2, §5). With --json, one
  * JSON object per line and scenario: {scenario, calls, lowerBound, wallMs, peakRssMiB, ...}.
  *
  * - `cold-start-<function>`: each function's cold start (scripts/bench/coldStart.ts);
  * - `fanout-100k`: one `syncTick` fanning out 100,000 due users on the emulators (scripts/bench/fanout.ts);
  * - contact sync runs (scripts/bench/contactSync.ts), `calls` = People API data calls:
- *   `contacts-first-export-2000` (2,000 tagged CRM contacts to an empty account),
- *   `contacts-import-1000` and `contacts-import-5000` (a group of that many Google contacts into an
- *   empty CRM; their memory growth compared shows whether pages are streamed),
+ *   `contacts-export-2000` / `-10000` (tagged CRM contacts to an empty account),
+ *   `contacts-import-1000` / `-5000` / `-50000` (a group of that many Google contacts into an empty
+ *   CRM; `peakRssOver…` compares the peak memory with the smaller import's),
+ *   `contacts-echo-after-import-2000` (the run after an import, which lists the import's own writes),
  *   `contacts-no-change` (a synced account, nothing changed), `contacts-read-changes-3000` (3,000
  *   contacts edited in Google since the last run);
- * - activity sync runs (scripts/bench/activitySync.ts), `calls` = Calendar API data calls:
- *   `activities-no-change` (100 synced meetings, nothing changed), `activities-first-export-500`;
+ * - activity sync runs (scripts/bench/activitySync.ts), `calls` = Calendar API data calls (inner calls
+ *   of batch requests counted one by one; `httpRequests` and `innerBatchCalls` apart):
+ *   `activities-no-change` (100 synced meetings, nothing changed), `activities-export-500` / `-2000`,
+ *   `activities-import-10000`;
  * - push notifications (scripts/bench/calendarPush.ts), through the whole local stack:
  *   `calendar-push-latency` (50 Google Calendar edits, p50/p95 until the CRM shows each; target
  *   p95 ≤ 3 s) and `calendar-push-burst-100` (100 edits in 5 s: runs started, target ≤ 3, and the
- *   CRM consistent with Google at the end).
+ *   CRM consistent with Google at the end);
  * - mail import runs (scripts/bench/mailImport.ts), `calls` = IMAP commands against real Dovecot:
  *   `mail-import-1000` and `mail-import-5000` (a tenth with attachments; their memory compared).
+ *
+ * Every sync run is measured in a child process with a 192 MiB heap (syncWorld.ts `measureRun`);
+ * the scale scenarios also measure their floor in the same run (floor.ts: listing the same pages and
+ * writing as many records with plain batched writes) and report `wallOverFloor`, `recordsPerSecond`
+ * and `callsOverLowerBound`.
  *
  * The sync scenarios share one emulator stack (scripts/bench/syncWorld.ts); each makes its own user
  * and linked account on emptied emulators, and measures one run as `syncUser` runs it.
@@ -37,7 +45,14 @@ import { startSyncWorld } from './bench/syncWorld.js';
 
 const json = process.argv.includes('--json');
 const only = process.argv[process.argv.indexOf('--only') + 1];
-const wanted = (scenario: string) => !process.argv.includes('--only') || scenario.startsWith(only ?? '');
+// `--only a,b$`: scenarios starting with `a`, or named exactly `b`.
+const wanted = (scenario: string) =>
+  !process.argv.includes('--only') ||
+  (only ?? '')
+    .split(',')
+    .some((prefix) =>
+      prefix.endsWith('$') ? scenario === prefix.slice(0, -1) : scenario.startsWith(prefix),
+    );
 
 const coldStarts = [...HTTP_FUNCTIONS, ...EVENT_FUNCTIONS].filter((name) => wanted(`cold-start-${name}`));
 if (coldStarts.length > 0) buildFunctions();

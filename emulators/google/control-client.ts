@@ -44,6 +44,8 @@ export class GoogleEmulatorControl {
 
   // Acting as the user in Google Contacts.
   private p = (email: string) => `/people/${encodeURIComponent(email)}`;
+  createContacts = (email: string, contacts: object[]) =>
+    this.call<{ resourceNames: string[] }>('POST', `${this.p(email)}/contacts:bulk`, { contacts });
   createContact = (email: string, person: object) =>
     this.call<Record<string, unknown>>('POST', `${this.p(email)}/contacts`, person);
   getContact = (email: string, id: string) =>
@@ -76,6 +78,8 @@ export class GoogleEmulatorControl {
 
   // Acting as the user in Google Calendar (forwarded to the Calendar module).
   private c = (email: string) => `/calendar/${encodeURIComponent(email)}/events`;
+  calendarCreateEvents = (email: string, events: object[]) =>
+    this.call<{ ids: string[] }>('POST', `${this.c(email)}:bulk`, { events });
   calendarCreateEvent = (email: string, event: object) =>
     this.call<Record<string, unknown>>('POST', this.c(email), event);
   calendarUpdateEvent = (email: string, eventId: string, patch: object) =>

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { type ApiService, findRoute } from './api.js';
+import { batchResponse, parseBatch } from './batch.js';
 import { handleControl } from './control/routes.js';
 import { ApiError, type ApiFamily, googleError, legacyError } from './errors.js';
 import { faultError } from './faults.js';
@@ -125,8 +126,16 @@ function internalError(family: ApiFamily): EmuResponse {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One Google API call: bearer check → faults (latency, error before or after the work) → handler → request log. */
-async function runCall(req: EmuRequest, state: EmulatorState, call: Call): Promise<EmuResponse> {
+/**
+ * One Google API call: bearer check → faults (latency, error before or after the work) → handler →
+ * request log. `inBatch`: the id of the batch HTTP request that carried it (logged with the call).
+ */
+async function runCall(
+  req: EmuRequest,
+  state: EmulatorState,
+  call: Call,
+  inBatch?: string,
+): Promise<EmuResponse> {
   const started = Date.now();
   let email: string | undefined;
   let faultId: string | undefined;
@@ -164,13 +173,51 @@ async function runCall(req: EmuRequest, state: EmulatorState, call: Call): Promi
     account: email,
     status: out.status,
     faultId,
+    ...(inBatch ? { inBatch } : {}),
     durationMs: Date.now() - started,
   });
   return out;
 }
 
+const CALENDAR_BATCH_PATH = '/batch/calendar/v3';
+/** An inner call outside the Calendar API ("All the inner requests must go to the same Google API"). */
+const NOT_FOUND = legacyError(404, [{ domain: 'global', reason: 'notFound', message: 'Not Found' }]);
+let batchSeq = 0;
+
+/**
+ * `POST /batch/calendar/v3` (batch.ts has Google's rules): the batch HTTP request itself is logged
+ * as `calendar.batch` (faults can strike it whole), then each inner call runs as a call of its own,
+ * in order, with its own bearer check, faults and log entry (each counts toward quota).
+ */
+async function runCalendarBatch(req: EmuRequest, state: EmulatorState, base: string): Promise<EmuResponse> {
+  const batchId = `batch-${++batchSeq}`;
+  const outer: Call = {
+    family: 'calendar',
+    service: 'calendar-json.googleapis.com',
+    apiMethod: 'calendar.batch',
+    // Checked on the batch request too (so that a stale token is one 401 for the caller to refresh,
+    // and the request is logged against its account); each inner call checks its own scope.
+    scopes: CALENDAR_SCOPES_READ,
+    run: async () => {
+      const calls = parseBatch(req);
+      const answers: EmuResponse[] = [];
+      for (const { request } of calls) {
+        const inner = request.path.startsWith('/calendar/v3/')
+          ? resolveCall(request, state, base)
+          : undefined;
+        answers.push(
+          inner ? await runCall(request, state, inner, batchId) : { status: 404, body: NOT_FOUND.body },
+        );
+      }
+      return batchResponse(calls, answers, `batch_${batchId}`);
+    },
+  };
+  return runCall(req, state, outer);
+}
+
 export async function dispatch(req: EmuRequest, state: EmulatorState, base: string): Promise<EmuResponse> {
   if (req.path === '/__emulator' || req.path.startsWith('/__emulator/')) return handleControl(req, state);
+  if (req.path === CALENDAR_BATCH_PATH && req.method === 'POST') return runCalendarBatch(req, state, base);
   const call = resolveCall(req, state, base);
   if (call) return runCall(req, state, call);
   if (req.path.startsWith('/v1/') || req.path.startsWith('/calendar/')) {
@@ -186,7 +233,7 @@ export async function dispatch(req: EmuRequest, state: EmulatorState, base: stri
 }
 
 export function createEmulatorServer(state: EmulatorState, baseUrl: () => string): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     readRequest(req)
       .then((r) => dispatch(r, state, baseUrl()))
       .then((out) => writeResponse(res, out))
@@ -195,4 +242,8 @@ export function createEmulatorServer(state: EmulatorState, baseUrl: () => string
         if (!res.headersSent) writeResponse(res, { status: 500, body: { error: String(e) } });
       });
   });
+  // As emulators/shared/rest-server.ts: idle keep-alive connections outlive Node's 5 s default.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
+  return server;
 }

@@ -86,6 +86,11 @@ async function listenHttp(handler: Handler, host: string, port: number): Promise
       else res.destroy();
     });
   });
+  // Node closes an idle keep-alive connection after 5 s; a client that reuses it at that moment
+  // gets ECONNRESET ("socket hang up"), which long sync runs met reading the OAuth client secret.
+  // Google's front ends keep idle connections far longer: so does the emulator.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -1,17 +1,18 @@
 import { createContact } from '../../functions/src/app/crm/contacts.js';
 import { config } from '../../functions/src/config.js';
-import { googleCreate } from '../../test/integration/contact-sync-support.js';
 import { control } from '../../test/integration/linking-support.js';
 import {
   expectCount,
   freshUser,
   inParallel,
+  measureFloor,
   measureRun,
   resultOf,
   type SyncScenario,
   type SyncUser,
   type SyncWorld,
   settledRun,
+  withFloor,
 } from './syncWorld.js';
 
 /**
@@ -52,24 +53,23 @@ async function seedCrmContacts(user: SyncUser, count: number): Promise<void> {
 
 /**
  * The user's own group in Google Contacts (named as the sync names it) with `count` contacts the
- * user put in it, through the emulator's control API. Returns their resource names.
+ * user put in it, through the emulator's control API (1000 a request). Returns their resource names.
  */
 async function seedGoogleContacts(world: SyncWorld, user: SyncUser, count: number): Promise<string[]> {
   const group = await control(world).createGroup(user.googleEmail, config().contactGroupName);
+  const memberships = [group.resourceName as string, 'contactGroups/myContacts'].map((name) => ({
+    contactGroupMembership: { contactGroupResourceName: name },
+  }));
   const resourceNames: string[] = [];
-  await inParallel(count, SEED_PARALLEL, async (index) => {
-    const person = await googleCreate(
-      world,
-      user.googleEmail,
-      {
-        names: [{ givenName: 'Google', familyName: `Contact ${index}` }],
-        emailAddresses: [{ value: `google-${index}@example.net`, type: 'work' }],
-        organizations: [{ name: 'Example Corp', title: 'Engineer' }],
-      },
-      group.resourceName as string,
-    );
-    resourceNames.push(person.resourceName as string);
-  });
+  for (let start = 0; start < count; start += MAX_PAGE_SIZE) {
+    const people = Array.from({ length: Math.min(MAX_PAGE_SIZE, count - start) }, (_, i) => ({
+      names: [{ givenName: 'Google', familyName: `Contact ${start + i}` }],
+      emailAddresses: [{ value: `google-${start + i}@example.net`, type: 'work' }],
+      organizations: [{ name: 'Example Corp', title: 'Engineer' }],
+      memberships,
+    }));
+    resourceNames.push(...(await control(world).createContacts(user.googleEmail, people)).resourceNames);
+  }
   return resourceNames;
 }
 
@@ -80,7 +80,7 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 function firstExport(total: number): SyncScenario {
-  const scenario = `contacts-first-export-${total}`;
+  const scenario = `contacts-export-${total}`;
   return {
     name: scenario,
     async run(world) {
@@ -91,13 +91,14 @@ function firstExport(total: number): SyncScenario {
       // Group find + create, one connections.list (the empty account's first page, which brings the
       // sync token), and the batch creates of at most 200.
       const batches = Math.ceil(total / MAX_BATCH_CREATE);
-      return resultOf(scenario, measured, GROUP_FIND + GROUP_CREATE + 1 + batches, { seedMs });
+      const result = resultOf(scenario, measured, GROUP_FIND + GROUP_CREATE + 1 + batches, { seedMs });
+      return withFloor(result, await measureFloor(user, 'contacts', total), total);
     },
   };
 }
 
-/** Memory of the import runs by size, so that the larger can be compared with the smaller. */
-const importGrowth = new Map<number, { rssGrowthMiB: number; heapGrowthMiB: number }>();
+/** Peak RSS of the import runs by size, so that the larger can be compared with the smaller. */
+const importPeak = new Map<number, number>();
 
 function firstImport(total: number, comparedWith?: number): SyncScenario {
   const scenario = `contacts-import-${total}`;
@@ -108,21 +109,42 @@ function firstImport(total: number, comparedWith?: number): SyncScenario {
       const seedMs = await timed(() => seedGoogleContacts(world, user, total));
       const measured = await measureRun(world, user, 'contacts');
       expectCount(scenario, 'contacts imported into the CRM', measured.counts.toCrm.created, total);
-      const growth = {
-        rssGrowthMiB: measured.peakRssMiB - measured.rssBeforeRunMiB,
-        heapGrowthMiB: measured.heapGrowthMiB,
-      };
-      importGrowth.set(total, growth);
-      const smaller = comparedWith === undefined ? undefined : importGrowth.get(comparedWith);
+      importPeak.set(total, measured.peakRssMiB);
+      const smaller = comparedWith === undefined ? undefined : importPeak.get(comparedWith);
       // The group exists (the user made it): one groups list finds it; then pages of 1000; then the
       // CRM id written into each imported contact's clientData, 200 a batch: §3.4.2 matches by it
       // first, so that a relinked account finds its contacts again.
       const pages = Math.ceil(total / MAX_PAGE_SIZE);
       const idStamps = Math.ceil(total / MAX_BATCH_UPDATE);
-      return resultOf(scenario, measured, GROUP_FIND + pages + idStamps, {
+      const result = resultOf(scenario, measured, GROUP_FIND + pages + idStamps, {
         seedMs,
-        ...(smaller ? { [`growthOfImport${comparedWith}`]: smaller } : {}),
+        ...(smaller
+          ? { [`peakRssOver${comparedWith}`]: Number((measured.peakRssMiB / smaller).toFixed(2)) }
+          : {}),
       });
+      return withFloor(result, await measureFloor(user, 'contacts', total), total);
+    },
+  };
+}
+
+/**
+ * The run right after importing `total` Google contacts: Google lists them all again (the import
+ * wrote our CRM id into each one's clientData), and each is our own write coming back (§3.4.7).
+ * Its floor is listing those pages; it should write nothing.
+ */
+function echoAfterImport(total: number): SyncScenario {
+  const scenario = `contacts-echo-after-import-${total}`;
+  return {
+    name: scenario,
+    async run(world) {
+      const user = await freshUser(world);
+      await seedGoogleContacts(world, user, total);
+      await measureRun(world, user, 'contacts');
+      const measured = await measureRun(world, user, 'contacts');
+      const { toCrm, toGoogle } = measured.counts;
+      expectCount(scenario, 'writes', toCrm.created + toCrm.updated + toGoogle.created + toGoogle.updated, 0);
+      const result = resultOf(scenario, measured, Math.ceil(total / MAX_PAGE_SIZE));
+      return withFloor(result, await measureFloor(user, 'contacts', 0), total);
     },
   };
 }
@@ -170,8 +192,11 @@ function readChanges(total: number): SyncScenario {
 
 export const CONTACT_SCENARIOS: SyncScenario[] = [
   firstExport(2000),
+  firstExport(10000),
   firstImport(1000),
   firstImport(5000, 1000),
+  echoAfterImport(2000),
+  firstImport(50000, 5000),
   noChange,
   readChanges(3000),
 ];

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
-import { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
+import type { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
 import type { Caller } from '../../functions/src/domain/auth/caller.js';
 import type { AccountKind, KindCounts, SyncRun } from '../../functions/src/domain/sync/model.js';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
@@ -201,7 +202,11 @@ export interface MeasuredRun {
   counts: KindCounts;
   /** Data calls of the kind's API (`people.*` or `calendar.*`) by method; OAuth is not counted (SPEC §5). */
   calls: Record<string, number>;
+  /** API calls, each inner call of a batch counted (what quota counts). */
   totalCalls: number;
+  /** HTTP requests to the API: a batch request counts once (OAuth token calls excluded). */
+  httpRequests: number;
+  innerBatchCalls: number;
   wallMs: number;
   peakRssMiB: number;
   rssBeforeRunMiB: number;
@@ -209,37 +214,108 @@ export interface MeasuredRun {
   heapGrowthMiB: number;
 }
 
-// Collecting garbage before a run makes its baseline the live heap only, so that what the run adds
-// is measured rather than hidden in the free space earlier seeding left behind. `npm run bench`
-// starts Node without --expose-gc; the flag can still be set at run time and `gc` read from a new
-// context (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+/** The heap a sync run gets: below a 256 MiB function's memory, as SPEC §5 asks (issue #11 point 4). */
+export const RUN_HEAP_MIB = 192;
 
 let dueMinute = Math.floor(Date.now() / 60_000);
 
 /**
  * One run of `kind` for the user, exactly as `syncUser` runs a scheduled delivery (lease, run
- * record, the kind's sync), after clearing the Google emulator's request log. `wallMs` is the run
- * alone; `peakRssMiB` the largest of this process's RSS sampled every 10 ms during the run (and at
- * its end). A run that does not succeed stops the benchmark: its numbers would mean nothing.
+ * record, the kind's sync), after clearing the Google emulator's request log, in a child process
+ * with a heap capped at RUN_HEAP_MIB (childRun.ts): the seeding and the emulators' clients of this
+ * process weigh nothing on it, and a run that does not stream its pages fails here. `wallMs` is the
+ * run alone; `peakRssMiB` the child's largest RSS sampled every 10 ms. A run that does not succeed
+ * stops the benchmark: its numbers would mean nothing.
  */
 export async function measureRun(world: SyncWorld, user: SyncUser, kind: AccountKind): Promise<MeasuredRun> {
   await control(world).clearRequests();
   dueMinute += 1;
-  const measured = await measuredMemory(() =>
-    runUserSync({ trigger: 'schedule', uid: user.uid, kinds: [kind], dueMinute }),
-  );
-  const handled = measured.result;
+  const measured = await inChild<
+    Pick<MeasuredRun, 'wallMs' | 'peakRssMiB' | 'rssBeforeRunMiB' | 'heapGrowthMiB'> & {
+      handled: Awaited<ReturnType<typeof runUserSync>>;
+    }
+  >([user.uid, kind, String(dueMinute)]);
+  const { handled } = measured;
   if (handled.outcome !== 'ran' || handled.run.status !== 'succeeded') {
     throw new Error(`the ${kind} run did not succeed: ${JSON.stringify(handled)}`);
   }
   const counts = handled.run.counts[kind];
   if (!counts) throw new Error(`the ${kind} run reported no counts: ${JSON.stringify(handled.run)}`);
+  const requests = await control(world).requests({ account: user.googleEmail });
   const calls = await (kind === 'contacts' ? peopleCalls : calendarCalls)(world, user.googleEmail);
-  const { result: _result, ...memory } = measured;
-  return { run: handled.run, counts, calls, totalCalls: total(calls), ...memory };
+  const batches = calls['calendar.batch'] ?? 0;
+  const httpRequests = requests.httpRequests - (requests.counts['oauth2.token'] ?? 0);
+  return {
+    run: handled.run,
+    counts,
+    calls,
+    totalCalls: total(calls) - batches,
+    httpRequests,
+    // Calls that travelled inside batch requests: every call but those sent alone.
+    innerBatchCalls: total(calls) - batches - (httpRequests - batches),
+    wallMs: measured.wallMs,
+    peakRssMiB: measured.peakRssMiB,
+    rssBeforeRunMiB: measured.rssBeforeRunMiB,
+    heapGrowthMiB: measured.heapGrowthMiB,
+  };
 }
+
+/** Runs childRun.ts with `args` under the capped heap and returns the JSON line it printed. */
+async function inChild<T>(args: string[]): Promise<T> {
+  const script = join(repoRoot, 'scripts/bench/childRun.ts');
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${RUN_HEAP_MIB}`, '--import', 'tsx', script, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`childRun ${args.join(' ')} ended with ${code} (heap ${RUN_HEAP_MIB} MiB)`);
+  return JSON.parse(output) as T;
+}
+
+export interface Floor {
+  floorMs: number;
+  listMs: number;
+  writeMs: number;
+  pages: number;
+}
+
+/** The scenario's floor (floor.ts), measured now on the same emulators, in a child like the run. */
+export function measureFloor(
+  user: SyncUser,
+  kind: 'contacts' | 'activities',
+  records: number,
+): Promise<Floor> {
+  return inChild<Floor>([user.uid, kind, 'floor', String(records)]);
+}
+
+/**
+ * A result with its floor (issue #11 point 7): `wallOverFloor` is the run's time over the floor's,
+ * `callsOverLowerBound` its calls over the fewest possible, `recordsPerSecond` the records it synced.
+ */
+export function withFloor(result: Result, floor: Floor, records: number): Result {
+  return {
+    ...result,
+    records,
+    recordsPerSecond: Math.round((records * 1000) / Math.max(1, result.wallMs)),
+    floorMs: floor.floorMs,
+    floor,
+    wallOverFloor: Number((result.wallMs / Math.max(1, floor.floorMs)).toFixed(2)),
+    callsOverLowerBound: Number((result.calls / Math.max(1, result.lowerBound)).toFixed(3)),
+  };
+}
+
+// Collecting garbage before measured work makes its baseline the live heap only. `npm run bench`
+// starts Node without --expose-gc; the flag can still be set at run time and `gc` read from a new
+// context (https://nodejs.org/api/v8.html#v8setflagsfromstringflags).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 /**
  * Runs `work` after a full GC, sampling this process's RSS and heap every 10 ms (and at its end):
@@ -311,6 +387,8 @@ export function resultOf(
     scenario,
     calls: measured.totalCalls,
     lowerBound,
+    httpRequests: measured.httpRequests,
+    innerBatchCalls: measured.innerBatchCalls,
     wallMs: measured.wallMs,
     peakRssMiB: measured.peakRssMiB,
     rssBeforeRunMiB: measured.rssBeforeRunMiB,

@@ -61,6 +61,21 @@ describe('activity sync: CRM ↔ Google Calendar', function () {
     );
   });
 
+  it('when a first run exports several activities, then their inserts travel in one batch request, each still its own call', async () => {
+    for (const title of ['One', 'Two', 'Three']) await createActivity(alice, meeting(alice, { title }));
+    await control(stack).clearRequests();
+    const result = await runSync(alice);
+    assert.equal(result.counts.toGoogle.created, 3);
+    const calls = await calendarCalls(stack, alice.googleEmail);
+    assert.equal(calls['calendar.batch'], 1);
+    assert.equal(calls['calendar.events.insert'], 3);
+    assert.deepEqual((await liveEventsOf(stack, alice.googleEmail)).map((e) => e.summary).sort(), [
+      'One',
+      'Three',
+      'Two',
+    ]);
+  });
+
   it('when nothing changed since the last run, then the run costs exactly one Calendar call (events.list)', async () => {
     await createActivity(alice, meeting(alice));
     await control(stack).calendarCreateEvent(alice.googleEmail, {

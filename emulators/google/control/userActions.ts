@@ -26,6 +26,20 @@ export const userActionRoutes: ControlRoute[] = [
     },
   },
   {
+    // Many at once (benchmarks seed accounts of 50,000 contacts): `{contacts: [person…]}`.
+    method: 'POST',
+    pattern: new RegExp(`^/__emulator/people/${E}/contacts:bulk$`),
+    handle(req, state, m) {
+      const people = state.peopleFor(knownAccount(state, m[1]));
+      const list = asObject(req.body).contacts;
+      const created = (Array.isArray(list) ? list : []).map((item) => {
+        const person = asObject(item);
+        return `people/${people.createContact(incomingFields(person), incomingGroupIds(person)).id}`;
+      });
+      return ok({ resourceNames: created }, 201);
+    },
+  },
+  {
     method: 'GET',
     pattern: new RegExp(`^/__emulator/people/${E}/contacts/${ID}$`),
     handle(_req, state, m) {
@@ -114,6 +128,19 @@ export const userActionRoutes: ControlRoute[] = [
     pattern: new RegExp(`^/__emulator/calendar/${E}/events$`),
     handle: (req, state, m) =>
       ok(state.calendar.userCreateEvent(knownAccount(state, m[1]), asObject(req.body)), 201),
+  },
+  {
+    // Many at once (benchmarks): `{events: [event…]}`.
+    method: 'POST',
+    pattern: new RegExp(`^/__emulator/calendar/${E}/events:bulk$`),
+    handle(req, state, m) {
+      const email = knownAccount(state, m[1]);
+      const list = asObject(req.body).events;
+      const ids = (Array.isArray(list) ? list : []).map(
+        (event) => (state.calendar.userCreateEvent(email, asObject(event)) as { id?: string }).id,
+      );
+      return ok({ ids }, 201);
+    },
   },
   {
     method: 'PATCH',

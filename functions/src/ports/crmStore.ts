@@ -50,6 +50,18 @@ export interface OwnContactUser {
   emailVerified?: boolean;
 }
 
+/**
+ * Writes the sync stages over a slice of its work (a page of Google contacts) and commits together,
+ * in as few atomic commits as the store allows; each record's writes (with its change-feed entry,
+ * and the sync's mapping staged by the sync state into the same set) commit as one unit. A store
+ * keeping its data elsewhere than the sync state cannot share a set: it implements these with its
+ * own unit of work and the sync state commits separately after it.
+ */
+export interface WriteSet {
+  /** Writes staged and not committed. */
+  readonly size: number;
+}
+
 export interface CrmStore {
   /**
    * The user's own contact: found by sign-in email, else created once (also under concurrent calls).
@@ -62,6 +74,22 @@ export interface CrmStore {
    * import repeated after a crash finds its first result); 409 `conflict` when that id exists.
    */
   createContact(input: NewContact, options: WriteOptions & { id?: string }): Promise<Contact>;
+  /** An empty set for `stageContactCreate`, committed by `commitWrites`. */
+  newWriteSet(): WriteSet;
+  /**
+   * Stages the creation of a contact under `id` (the caller read it free) with its change-feed
+   * entry, as unit `id` of `set`; returns the contact as it will be stored. Tags are checked as by
+   * createContact. Committing fails whole (and changes nothing) if `id` was taken meanwhile.
+   */
+  stageContactCreate(
+    set: WriteSet,
+    input: NewContact,
+    options: WriteOptions & { id: string },
+  ): Promise<Contact>;
+  /** Commits and empties the set (each unit atomically; a failed commit leaves its units unwritten). */
+  commitWrites(set: WriteSet): Promise<void>;
+  /** The contacts of these ids that exist, by id (one bulk read). */
+  getContacts(ids: string[], viewer: Actor): Promise<Map<string, Contact>>;
   getContact(id: string, viewer: Actor): Promise<Contact>;
   listContacts(query: ContactQuery, viewer: Actor): Promise<Page<Contact>>;
   /** Contacts having one of these addresses (case-insensitive): matching before creating (§3.4.2). */

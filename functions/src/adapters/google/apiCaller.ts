@@ -2,7 +2,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { config } from '../../config.js';
 import { DEFAULT_RETRY_POLICY, nextRetryDelay, type RetryPolicy } from '../../core/exec/retry.js';
 import { log } from '../../logging.js';
-import { classifyGoogleError } from './apiErrors.js';
+import { classifyGoogleError, type GoogleApiFailure } from './apiErrors.js';
 
 /**
  * Every People / Calendar call of the sync goes through one `GoogleApiCaller` per run. It supplies
@@ -83,24 +83,39 @@ export class GoogleApiCaller {
           forceRefresh = true;
           continue;
         }
-        if (failure.kind !== 'rate_limited' && failure.kind !== 'unavailable') throw failure;
-        const delay = nextRetryDelay(
-          this.policy,
-          attempt,
-          { kind: failure.kind, retryAfterMs: failure.retryAfterMs },
-          idempotent,
-          this.random(),
-        );
-        if (delay === undefined) throw failure;
-        log.info('retrying a Google API call', {
-          call: name,
-          attempt,
-          delayMs: delay,
-          status: failure.status,
-        });
+        if (!(await this.backoff(name, attempt, failure, idempotent))) throw failure;
         attempt += 1;
-        await this.sleep(delay);
       }
     }
+  }
+
+  /**
+   * Waits before attempt `attempt + 1` of a call that failed with `failure`, by the retry rules
+   * above; false (at once) when it must not be tried again. Also used for the inner calls of a
+   * batch that Google refused one by one (calendar.ts).
+   */
+  async backoff(
+    name: string,
+    attempt: number,
+    failure: GoogleApiFailure,
+    idempotent: boolean,
+  ): Promise<boolean> {
+    if (failure.kind !== 'rate_limited' && failure.kind !== 'unavailable') return false;
+    const delay = nextRetryDelay(
+      this.policy,
+      attempt,
+      { kind: failure.kind, retryAfterMs: failure.retryAfterMs },
+      idempotent,
+      this.random(),
+    );
+    if (delay === undefined) return false;
+    log.info('retrying a Google API call', { call: name, attempt, delayMs: delay, status: failure.status });
+    await this.sleep(delay);
+    return true;
+  }
+
+  /** Counts calls carried inside a batch request (each counts toward Google's quota). */
+  countCalls(name: string, count: number): void {
+    this.calls.set(name, (this.calls.get(name) ?? 0) + count);
   }
 }

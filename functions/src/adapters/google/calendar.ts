@@ -2,6 +2,7 @@ import { calendar_v3 } from '@googleapis/calendar';
 import type { CalendarEvent } from '../../core/sync/activities/fields.js';
 import { type GoogleApiCaller, googleApiRootUrl } from './apiCaller.js';
 import { GoogleApiFailure } from './apiErrors.js';
+import { type EventWrite, type EventWriteOutcome, writeEvents } from './calendarBatch.js';
 
 /**
  * The user's primary Google Calendar, as the activity sync uses it. Every call goes through the
@@ -148,5 +149,21 @@ export class CalendarApi {
       if (error instanceof GoogleApiFailure && (error.kind === 'gone' || error.kind === 'not_found')) return;
       throw error;
     }
+  }
+
+  /**
+   * Many inserts, patches and deletes in as few HTTP requests as Google allows (calendarBatch.ts), one
+   * outcome per write in the same order; each ends as its single call above would (an insert whose
+   * id existed is read back, `created: false`). A failed write fails alone.
+   */
+  async writeMany(writes: EventWrite[]): Promise<EventWriteOutcome[]> {
+    const outcomes = await writeEvents(this.caller, writes);
+    for (const [index, outcome] of outcomes.entries()) {
+      const write = writes[index];
+      if (outcome.ok || write?.op !== 'insert' || outcome.failure.kind !== 'conflict') continue;
+      const existing = await this.get(write.event.id);
+      if (existing) outcomes[index] = { ok: true, event: existing, created: false };
+    }
+    return outcomes;
   }
 }

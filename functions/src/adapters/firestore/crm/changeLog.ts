@@ -1,4 +1,12 @@
-import { FieldPath, FieldValue, type Firestore, Timestamp, type Transaction } from '@google-cloud/firestore';
+import {
+  type DocumentData,
+  type DocumentReference,
+  FieldPath,
+  FieldValue,
+  type Firestore,
+  Timestamp,
+  type Transaction,
+} from '@google-cloud/firestore';
 import type { ChangeBatch, ChangeOp, RecordChange } from '../../../domain/crm/changes.js';
 import type { Actor } from '../../../domain/crm/common.js';
 import { invalid } from '../../../domain/crm/validation.js';
@@ -40,17 +48,32 @@ interface ChangeEntry {
   calendarAfter?: boolean;
 }
 
+type ContactChange = Omit<ChangeEntry, 'kind' | 'tagsBefore' | 'tagsAfter'> & {
+  tagsBefore: string[];
+  tagsAfter: string[];
+};
+
 export function recordContactChange(
   db: Firestore,
   tx: Transaction,
   actor: Actor,
-  change: Omit<ChangeEntry, 'kind' | 'tagsBefore' | 'tagsAfter'> & {
-    tagsBefore: string[];
-    tagsAfter: string[];
-  },
+  change: ContactChange,
 ): void {
+  const { ref, data } = contactChangeEntry(db, actor, change);
+  tx.create(ref, data);
+}
+
+/**
+ * The change entry of a contact write, for the caller to write in the same atomic commit as the
+ * contact (a transaction, or a WriteBatch: either commit stamps `changedAt` with its commit time).
+ */
+export function contactChangeEntry(
+  db: Firestore,
+  actor: Actor,
+  change: ContactChange,
+): { ref: DocumentReference; data: DocumentData } {
   const tags = [...new Set([...change.tagsBefore, ...change.tagsAfter])];
-  write(db, tx, actor, { ...change, kind: 'contact' }, [FEEDS.allContacts, ...tags.map(FEEDS.tag)]);
+  return entry(db, actor, { ...change, kind: 'contact' }, [FEEDS.allContacts, ...tags.map(FEEDS.tag)]);
 }
 
 export function recordActivityChange(
@@ -63,20 +86,29 @@ export function recordActivityChange(
   },
 ): void {
   const calendar = change.calendarBefore || change.calendarAfter;
-  write(db, tx, actor, { ...change, kind: 'activity' }, [
+  const { ref, data } = entry(db, actor, { ...change, kind: 'activity' }, [
     FEEDS.allActivities,
     ...(calendar ? [FEEDS.calendar] : []),
   ]);
+  tx.create(ref, data);
 }
 
-function write(db: Firestore, tx: Transaction, actor: Actor, entry: ChangeEntry, feedKeys: string[]): void {
-  tx.create(db.collection(COLLECTIONS.changes).doc(), {
-    ...entry,
-    feedKeys,
-    origin: { by: actor.by, uid: actor.uid },
-    changedAt: FieldValue.serverTimestamp(),
-    expireAt: Timestamp.fromMillis(Date.now() + CHANGE_RETENTION_DAYS * 86_400_000),
-  });
+function entry(
+  db: Firestore,
+  actor: Actor,
+  change: ChangeEntry,
+  feedKeys: string[],
+): { ref: DocumentReference; data: DocumentData } {
+  return {
+    ref: db.collection(COLLECTIONS.changes).doc(),
+    data: {
+      ...change,
+      feedKeys,
+      origin: { by: actor.by, uid: actor.uid },
+      changedAt: FieldValue.serverTimestamp(),
+      expireAt: Timestamp.fromMillis(Date.now() + CHANGE_RETENTION_DAYS * 86_400_000),
+    },
+  };
 }
 
 interface Cursor {

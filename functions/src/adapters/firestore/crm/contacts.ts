@@ -15,6 +15,7 @@ import { invalid } from '../../../domain/crm/validation.js';
 import { conflict, notFound } from '../../../errors.js';
 import type { ContactQuery, WriteOptions, Written } from '../../../ports/crmStore.js';
 import { recordContactChange } from './changeLog.js';
+import { indexEmailsInTransaction } from './emailIndex.js';
 import {
   COLLECTIONS,
   checkIfMatch,
@@ -94,6 +95,7 @@ export class ContactRepository {
       ...extra,
     };
     tx.create(ref, data);
+    indexEmailsInTransaction(this.db, tx, ref.id, [], data.emailKeys);
     recordContactChange(this.db, tx, actor, {
       recordId: ref.id,
       op: 'created',
@@ -135,21 +137,6 @@ export class ContactRepository {
     );
   }
 
-  async findByEmail(emails: string[], viewer: Actor): Promise<Contact[]> {
-    const keys = [...new Set(emails.map((email) => email.toLowerCase()))];
-    const found = new Map<string, Contact>();
-    for (let i = 0; i < keys.length; i += 30) {
-      const snapshot = await this.collection
-        .where('emailKeys', 'array-contains-any', keys.slice(i, i + 30))
-        .get();
-      for (const doc of snapshot.docs)
-        found.set(doc.id, renderContact(doc.id, doc.data() as StoredContact, viewer));
-    }
-    return [...found.values()].sort(
-      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
-    );
-  }
-
   async update(
     id: string,
     patch: Record<string, unknown>,
@@ -174,6 +161,7 @@ export class ContactRepository {
         ...nextMeta(data),
       };
       tx.set(this.ref(id), updated);
+      indexEmailsInTransaction(this.db, tx, id, data.emailKeys, updated.emailKeys);
       recordContactChange(this.db, tx, actor, {
         recordId: id,
         op: 'updated',
@@ -224,6 +212,7 @@ export class ContactRepository {
         throw conflict("This contact is a CRM user's own contact and cannot be deleted.");
       }
       tx.delete(this.ref(id));
+      indexEmailsInTransaction(this.db, tx, id, data.emailKeys, []);
       recordContactChange(this.db, tx, actor, {
         recordId: id,
         op: 'deleted',

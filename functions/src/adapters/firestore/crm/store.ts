@@ -12,10 +12,13 @@ import type {
   CrmStore,
   OwnContactUser,
   WriteOptions,
+  WriteSet,
   Written,
 } from '../../../ports/crmStore.js';
+import { FirestoreWriteSet, firestoreWriteSet } from '../writeSet.js';
 import { ActivityRepository } from './activities.js';
 import { cursorNow, FEEDS, readFeed } from './changeLog.js';
+import { findContactsByEmail, getContacts, stageContactCreate } from './contactBatches.js';
 import { ContactRepository, renderContact, type StoredContact } from './contacts.js';
 import { COLLECTIONS, inTransaction } from './records.js';
 import { TagRepository } from './tags.js';
@@ -80,6 +83,22 @@ export class FirestoreCrmStore implements CrmStore {
   createContact(input: NewContact, options: WriteOptions & { id?: string }): Promise<Contact> {
     return this.contacts.create(input, options);
   }
+  newWriteSet(): WriteSet {
+    return new FirestoreWriteSet(this.db);
+  }
+  stageContactCreate(
+    set: WriteSet,
+    input: NewContact,
+    options: WriteOptions & { id: string },
+  ): Promise<Contact> {
+    return stageContactCreate(this.db, set, input, options);
+  }
+  commitWrites(set: WriteSet): Promise<void> {
+    return firestoreWriteSet(set).commit();
+  }
+  getContacts(ids: string[], viewer: Actor): Promise<Map<string, Contact>> {
+    return getContacts(this.db, ids, viewer);
+  }
   getContact(id: string, viewer: Actor): Promise<Contact> {
     return this.contacts.get(id, viewer);
   }
@@ -87,7 +106,7 @@ export class FirestoreCrmStore implements CrmStore {
     return this.contacts.list(query, viewer);
   }
   findContactsByEmail(emails: string[], viewer: Actor): Promise<Contact[]> {
-    return this.contacts.findByEmail(emails, viewer);
+    return findContactsByEmail(this.db, emails, viewer);
   }
   updateContact(
     id: string,

@@ -49,17 +49,24 @@ export async function pushToGoogle(run: ActivityRun): Promise<void> {
   }
 }
 
-/** Every activity from syncSince on, a page at a time (Firestore's largest page is ours too). */
+/**
+ * Every activity from syncSince on, a page at a time (Firestore's largest page is ours too); the
+ * page's new events go to Google in one batch request (calendarBatch.ts), each still its own call.
+ */
 async function exportAll(run: ActivityRun): Promise<void> {
   const range = { from: run.window.since, to: Date.parse('9999-12-31T00:00:00Z') };
   const scope = listScope.activities(range);
   let after: PagePosition | undefined;
   do {
     const page = await run.crm.listActivities({ range, pageSize: 500, after }, run.actor);
+    const exports: Activity[] = [];
     for (const activity of page.items) {
       if (activity.showInCalendar)
-        await run.report.perItem(activity.id, () => applyActivity(run, activity.id, activity, 'push'));
+        await run.report.perItem(activity.id, () =>
+          applyActivity(run, activity.id, activity, 'push', exports),
+        );
     }
+    await exportMany(run, exports);
     after = page.nextPageToken ? decodePageToken(scope, page.nextPageToken) : undefined;
   } while (after);
 }
@@ -80,11 +87,13 @@ function editsByActivity(run: ActivityRun, changes: RecordChange[]): Map<string,
   return edits;
 }
 
+/** `exports`: where to queue new events for one batch (else each is inserted at once). */
 async function applyActivity(
   run: ActivityRun,
   id: string,
   activity: Activity | undefined,
   crmEdits: CrmEdits,
+  exports?: Activity[],
 ): Promise<void> {
   const link = await run.state.linkOfActivity(id);
   const role = !link && activity?.showInCalendar ? await organizerRole(run, activity) : undefined;
@@ -105,9 +114,9 @@ async function applyActivity(
       return syncLinkedPair(run, decision.link, { activity: decision.activity, event, crmEdits });
     }
     case 'export':
-      return exportActivity(run, decision.activity);
+      return exportOrQueue(run, decision.activity, exports);
     case 'takeOver':
-      return exportActivity(run, await takeOver(run, decision.activity));
+      return exportOrQueue(run, await takeOver(run, decision.activity), exports);
     case 'cancelEvent':
     case 'restoreEvent':
       if (crmEdits === 'absorb') return overruleStatus(run, decision.link, decision.activity);
@@ -173,14 +182,19 @@ async function takeOver(run: ActivityRun, activity: Activity): Promise<Activity>
   return record;
 }
 
+function exportOrQueue(run: ActivityRun, activity: Activity, exports: Activity[] | undefined): Promise<void> {
+  if (!exports) return exportActivity(run, activity);
+  exports.push(activity);
+  return Promise.resolve();
+}
+
 /**
- * Inserts the event with the id derived from the activity's (a retried insert answers 409 and is read
- * back: never a duplicate) and the activity id in its private extended properties, then links them and
- * records the meeting in the deployment-wide index so attendees' runs link their copies to it.
+ * The event of a new export: the id derived from the activity's (a retried insert answers 409 and
+ * is read back: never a duplicate) and the activity id in its private extended properties.
  */
-async function exportActivity(run: ActivityRun, activity: Activity): Promise<void> {
+function newEvent(activity: Activity): CalendarEvent & { id: string } {
   const values = activityValues(activity);
-  const body: CalendarEvent & { id: string } = {
+  return {
     id: eventIdForActivity(activity.id),
     summary: activity.title,
     ...(activity.description ? { description: activity.description } : {}),
@@ -189,7 +203,42 @@ async function exportActivity(run: ActivityRun, activity: Activity): Promise<voi
     attendees: activity.participants.map((p) => ({ email: p.email })),
     extendedProperties: { private: { crmActivityId: activity.id } },
   };
-  let { event } = await run.calendar.insert(body);
+}
+
+async function exportActivity(run: ActivityRun, activity: Activity): Promise<void> {
+  const body = newEvent(activity);
+  await linkExported(run, activity, body, (await run.calendar.insert(body)).event);
+}
+
+/** A page's new events in one batch; an insert that failed fails its activity alone. */
+async function exportMany(run: ActivityRun, activities: Activity[]): Promise<void> {
+  if (activities.length === 0) return;
+  const bodies = activities.map(newEvent);
+  const outcomes = await run.calendar.writeMany(bodies.map((event) => ({ op: 'insert', event })));
+  // Successes first: a failure that stops the run (a rate limit it will not wait for) must not leave
+  // events Google made unlinked (harmless, the next run's insert meets 409, but it costs a call).
+  const order = [...activities.keys()].sort((a, b) => Number(!outcomes[a]?.ok) - Number(!outcomes[b]?.ok));
+  for (const index of order) {
+    const activity = activities[index] as Activity;
+    await run.report.perItem(activity.id, async () => {
+      const outcome = outcomes[index];
+      if (!outcome?.ok) throw outcome?.failure ?? new Error('Google did not answer this insert.');
+      await linkExported(run, activity, bodies[index] as CalendarEvent & { id: string }, outcome.event ?? {});
+    });
+  }
+}
+
+/**
+ * Links the inserted event to its activity and records the meeting in the deployment-wide index so
+ * attendees' runs link their copies to it.
+ */
+async function linkExported(
+  run: ActivityRun,
+  activity: Activity,
+  body: CalendarEvent & { id: string },
+  inserted: CalendarEvent,
+): Promise<void> {
+  let event = inserted;
   // Exported before, then removed from the calendar: Google keeps the deleted event under its id,
   // and a cancelled event is restored by setting its status again.
   if (event.status === 'cancelled') {
@@ -207,7 +256,7 @@ async function exportActivity(run: ActivityRun, activity: Activity): Promise<voi
     etag: event.etag ?? null,
     crmVersion: activity.version,
     // The CRM's values, so that any spelling Google changed comes back once as a Google change.
-    base: values,
+    base: activityValues(activity),
   });
   run.report.counts.toGoogle.created += 1;
 }

@@ -2,7 +2,7 @@ import type { ContactCursor } from '../../../adapters/firestore/contactSyncState
 import { MAX_CHANGE_BATCH } from '../../../domain/crm/changes.js';
 import type { Contact } from '../../../domain/crm/contact.js';
 import { faultScope } from '../runs/faults.js';
-import { readContact, taggedContacts } from './crmReads.js';
+import { taggedContacts } from './crmReads.js';
 import { createInGoogle } from './exports.js';
 import { flushWrites } from './flush.js';
 import { failedInCrm, reconcile } from './pairs.js';
@@ -64,11 +64,15 @@ async function firstExport(run: ContactRun): Promise<void> {
  */
 async function syncContacts(run: ContactRun, ids: string[], known: Contact[] = []): Promise<void> {
   const { links, pending } = await run.state.stateOfContacts(ids);
-  const read = new Map(known.map((contact) => [contact.id, contact]));
+  // One bulk read for the batch (a contact missing from it was deleted).
+  const read =
+    known.length > 0
+      ? new Map(known.map((contact) => [contact.id, contact]))
+      : await run.crm.getContacts(ids, run.actor);
   const toCreate: Contact[] = [];
   for (const crmId of ids) {
     try {
-      const contact = read.has(crmId) ? read.get(crmId) : await readContact(run, crmId);
+      const contact = read.get(crmId);
       const tagged = contact?.tagIds.includes(run.tagId) === true;
       const link = links.get(crmId);
       if (link) {

@@ -12,7 +12,6 @@ import {
 } from '../../../core/sync/contacts/personValues.js';
 import { type MatchCandidate, planUnlinkedPerson } from '../../../core/sync/contacts/plan.js';
 import { type Contact, emailKeys, parseNewContact } from '../../../domain/crm/contact.js';
-import { AppError } from '../../../errors.js';
 import { faultScope } from '../runs/faults.js';
 import { readContact, taggedContacts } from './crmReads.js';
 import { flushWrites } from './flush.js';
@@ -67,17 +66,60 @@ async function syncPage(
 ): Promise<void> {
   const links = await run.state.linksOfPeople(people.map((person) => person.resourceName ?? ''));
   followUnlinked(run, people, links);
+  const read = await pageReads(run, people, links);
   for (const person of people) {
     const resourceName = person.resourceName ?? '';
     try {
       const link = links.get(resourceName);
-      if (link) await syncLinked(run, link, person);
-      else if (!isDeleted(person)) await syncUnlinked(run, person, fullListing, waiting);
+      if (link) await syncLinked(run, link, person, read);
+      else if (!isDeleted(person)) await syncUnlinked(run, person, fullListing, waiting, read);
     } catch (error) {
       if (faultScope(error) !== 'item') throw error;
       run.report.itemFailed(links.get(resourceName)?.crmId ?? resourceName, error);
     }
   }
+}
+
+/**
+ * The CRM side of a page, read in bulk before its contacts are worked through (no query or read
+ * per contact): the CRM contacts of changed links, of unlinked contacts' clientData and derived
+ * import ids, the CRM contacts sharing their email addresses, and which of those are linked.
+ */
+interface PageReads {
+  contacts: Map<string, Contact>;
+  byEmail: Map<string, Contact[]>;
+  linked: Set<string>;
+}
+
+async function pageReads(
+  run: ContactRun,
+  people: Person[],
+  links: Map<string, ContactLink>,
+): Promise<PageReads> {
+  const ids: string[] = [];
+  const emails: string[] = [];
+  for (const person of people) {
+    const resourceName = person.resourceName ?? '';
+    const link = links.get(resourceName);
+    if (link) {
+      if (person.etag !== link.person.etag || isDeleted(person)) ids.push(link.crmId);
+      continue;
+    }
+    if (isDeleted(person) || !isInGroup(person, run.group.resourceName)) continue;
+    const named = crmIdOf(person);
+    if (named) ids.push(named);
+    ids.push(importedContactId(run.uid, resourceName));
+    emails.push(...emailKeysOf(personValues(person)));
+  }
+  const contacts = await run.crm.getContacts(ids, run.actor);
+  const found = emails.length > 0 ? await run.crm.findContactsByEmail(emails, run.actor) : [];
+  const byEmail = new Map<string, Contact[]>();
+  for (const contact of found) {
+    contacts.set(contact.id, contact);
+    for (const email of emailKeys(contact)) byEmail.set(email, [...(byEmail.get(email) ?? []), contact]);
+  }
+  const { links: linkedContacts } = await run.state.stateOfContacts([...contacts.keys()]);
+  return { contacts, byEmail, linked: new Set(linkedContacts.keys()) };
 }
 
 /**
@@ -96,7 +138,12 @@ function followUnlinked(run: ContactRun, people: Person[], links: Map<string, Co
   }
 }
 
-async function syncLinked(run: ContactRun, link: ContactLink, person: Person): Promise<void> {
+async function syncLinked(
+  run: ContactRun,
+  link: ContactLink,
+  person: Person,
+  read: PageReads,
+): Promise<void> {
   let google: 'deleted' | 'outOfGroup' | 'inGroup' = 'inGroup';
   if (isDeleted(person)) google = 'deleted';
   else if (!isInGroup(person, run.group.resourceName) && (await run.group.confirmLeft()))
@@ -106,7 +153,7 @@ async function syncLinked(run: ContactRun, link: ContactLink, person: Person): P
     run.report.counts.unchanged += 1;
     return;
   }
-  const contact = await readContact(run, link.crmId);
+  const contact = read.contacts.get(link.crmId);
   await reconcile(run, { crmId: link.crmId, link, contact, person, google });
 }
 
@@ -115,19 +162,19 @@ async function syncUnlinked(
   person: Person,
   fullListing: boolean,
   waiting: WaitingContacts | undefined,
+  read: PageReads,
 ): Promise<void> {
   const inGroup = isInGroup(person, run.group.resourceName);
   if (!inGroup && !fullListing) return;
   const values = personValues(person);
   const candidates = inGroup
-    ? await candidatesInCrm(run, person, values.emails ? emailKeysOf(values) : [])
+    ? candidatesInCrm(run, person, values.emails ? emailKeysOf(values) : [], read)
     : candidatesWaiting(person, emailKeysOf(values), waiting);
   const plan = planUnlinkedPerson({ inGroup, fullListing, ...candidates });
   if (plan.action === 'ignore') return;
   if (plan.action === 'import') {
-    const created = await importContact(run, person, values);
-    await run.hooks.afterCrmImport?.();
-    // Linked at once (before Google hears of it), so a crash here cannot import it twice.
+    const created = await importContact(run, person, values, read);
+    // Its link commits with it (writes.ts), so a crash cannot leave it imported and unlinked.
     const link: ContactLink = {
       crmId: created.id,
       resourceName: person.resourceName ?? '',
@@ -139,7 +186,7 @@ async function syncUnlinked(
     await reconcile(run, { crmId: created.id, link, contact: created, person, google: 'inGroup' });
     return;
   }
-  let contact = await readContact(run, plan.crmId);
+  let contact = read.contacts.get(plan.crmId) ?? (await readContact(run, plan.crmId));
   if (!contact) return;
   if (!contact.tagIds.includes(run.tagId)) {
     contact = (await run.crm.tagContact(plan.crmId, run.tagId, { actor: run.actor })).record;
@@ -151,49 +198,54 @@ async function syncUnlinked(
 }
 
 /**
- * Creates the CRM contact of an imported Google contact under an id derived from the Google
- * contact, so that an import repeated after a crash (before its link was saved) finds the contact it
- * created the first time instead of creating a second one.
+ * Stages the CRM contact of an imported Google contact under an id derived from the Google contact
+ * (writes.ts commits it with its link), so that an import repeated after a crash finds the contact
+ * it created the first time instead of creating a second one.
  */
 async function importContact(
   run: ContactRun,
   person: Person,
   values: ReturnType<typeof personValues>,
+  read: PageReads,
 ): Promise<Contact> {
   const id = importedContactId(run.uid, person.resourceName ?? '');
-  try {
-    const created = await run.crm.createContact(parseNewContact(newContactBody(values, run.tagId)), {
-      actor: run.actor,
+  const existing = read.contacts.get(id);
+  if (!existing) {
+    const staged = await run.writes.stageImport(
+      parseNewContact(newContactBody(values, run.tagId)),
       id,
-    });
+      run.actor,
+    );
     run.report.counts.toCrm.created += 1;
-    return created;
-  } catch (error) {
-    if (!(error instanceof AppError && error.code === 'conflict')) throw error;
-    const existing = await run.crm.getContact(id, run.actor);
-    if (existing.tagIds.includes(run.tagId)) return existing;
-    return (await run.crm.tagContact(id, run.tagId, { actor: run.actor })).record;
+    return staged;
   }
+  if (existing.tagIds.includes(run.tagId)) return existing;
+  return (await run.crm.tagContact(id, run.tagId, { actor: run.actor })).record;
 }
 
 /** CRM contacts an unlinked Google contact in the group could be: by our clientData key, then by email. */
-async function candidatesInCrm(
+function candidatesInCrm(
   run: ContactRun,
   person: Person,
   emails: string[],
-): Promise<{ byClientData?: MatchCandidate; byEmail: MatchCandidate[] }> {
+  read: PageReads,
+): { byClientData?: MatchCandidate; byEmail: MatchCandidate[] } {
   const named = crmIdOf(person);
-  const byId = named ? await readContact(run, named) : undefined;
-  const byEmail = emails.length > 0 ? await run.crm.findContactsByEmail(emails, run.actor) : [];
-  const found: Contact[] = [...(byId ? [byId] : []), ...byEmail];
+  const byId = named ? read.contacts.get(named) : undefined;
+  const byEmail = new Map<string, Contact>();
+  for (const email of emails)
+    for (const contact of read.byEmail.get(email) ?? []) byEmail.set(contact.id, contact);
+  // As findContactsByEmail orders them: the oldest first.
+  const sorted = [...byEmail.values()].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
   // A pending create is no link: this may be the very contact whose create was not confirmed.
-  const { links } = await run.state.stateOfContacts(found.map((contact) => contact.id));
   const candidate = (contact: Contact): MatchCandidate => ({
     crmId: contact.id,
     tagged: contact.tagIds.includes(run.tagId),
-    linked: links.has(contact.id) || run.writes.isLinking(contact.id),
+    linked: read.linked.has(contact.id) || run.writes.isLinking(contact.id),
   });
-  return { byClientData: byId && candidate(byId), byEmail: byEmail.map(candidate) };
+  return { byClientData: byId && candidate(byId), byEmail: sorted.map(candidate) };
 }
 
 function candidatesWaiting(

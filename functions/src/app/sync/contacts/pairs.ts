@@ -68,6 +68,8 @@ export async function reconcile(run: ContactRun, pair: Pair, attempt = 1): Promi
 
   let contact = pair.contact as Contact;
   if (plan.crmUpdates.length > 0) {
+    // An import staged in this slice exists only once committed.
+    if (run.writes.isStaged(crmId)) await run.writes.commitCrm();
     try {
       const written = await run.crm.updateContact(crmId, contactPatch(plan.merged, plan.crmUpdates), {
         actor: run.actor,

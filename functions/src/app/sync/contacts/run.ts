@@ -29,7 +29,7 @@ export interface ContactRun {
 export interface ContactSyncHooks {
   /** After Google created contacts and before their links are saved. */
   afterGoogleCreate?: () => Promise<void> | void;
-  /** After a Google contact was imported into the CRM, before its link is saved. */
+  /** After a slice's Google writes (clientData of its imports), before its CRM imports and links commit. */
   afterCrmImport?: () => Promise<void> | void;
   /** After a page of Google contacts was processed, before the next page is read. */
   afterGooglePage?: () => Promise<void> | void;

@@ -54,20 +54,23 @@ export async function runContactSync(
   const state = new ContactSyncState(firestore(), context.uid, context.account.id);
   const index = new GoogleContactIndex(firestore(), context.uid, context.account.id);
   const cursor = await state.cursor();
+  await state.indexPeople(cursor);
   const report = new KindReport('contacts', context.uid, context.counts);
   const group = await SyncGroup.open(people, state, config().contactGroupName, cursor.groupResourceName);
+  const crm = crmStore();
+  const hooks = options.hooks ?? {};
   const run: ContactRun = {
     uid: context.uid,
     tagId,
     actor: { uid: context.uid, admin: false, by: 'sync' },
-    crm: crmStore(),
+    crm,
     people,
     state,
     index,
     group,
     report,
-    writes: new PendingWrites(people, state, group, report, index),
-    hooks: options.hooks ?? {},
+    writes: new PendingWrites(people, state, group, report, index, crm, () => hooks.afterCrmImport?.()),
+    hooks,
   };
   await settlePendingCreates(run);
   await syncFromGoogle(run, cursor.syncToken);

@@ -5,6 +5,9 @@ import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.j
 import { type GoogleMatchKeys, matchKeysOf } from '../../../core/sync/contacts/googleMatch.js';
 import type { Person } from '../../../core/sync/contacts/personValues.js';
 import type { PersonUpdate } from '../../../core/sync/contacts/personWrites.js';
+import type { Actor } from '../../../domain/crm/common.js';
+import type { Contact, NewContact } from '../../../domain/crm/contact.js';
+import type { CrmStore, WriteSet } from '../../../ports/crmStore.js';
 import type { KindReport } from '../runs/kindReport.js';
 import type { SyncGroup } from './group.js';
 
@@ -17,6 +20,12 @@ import type { SyncGroup } from './group.js';
  *
  * The index of unlinked Google contacts follows every link made or undone here; a crash before it
  * is written is repaired by the next listing, which shows each of these contacts as changed.
+ *
+ * CRM contacts imported in the slice are staged, not written at once: after the Google writes,
+ * each commits with its change-feed entry and its link as one unit, a page's units in a few
+ * WriteBatches (adapters/firestore/writeSet.ts). A crash before that commit leaves Google contacts
+ * whose clientData names a CRM id that does not exist yet: the next run imports them under the same
+ * id (derived from the Google contact), so nothing is duplicated.
  */
 
 export interface GoogleUpdate {
@@ -52,6 +61,8 @@ export class PendingWrites {
   private stale: StaleUpdate[] = [];
   /** CRM contacts whose Google update failed: the cursor must not forget them. */
   readonly failedCrmIds = new Set<string>();
+  private crmWrites: WriteSet;
+  private readonly staged = new Set<string>();
 
   constructor(
     private readonly people: PeopleApi,
@@ -59,7 +70,30 @@ export class PendingWrites {
     private readonly group: SyncGroup,
     private readonly report: KindReport,
     private readonly index: GoogleContactIndex,
-  ) {}
+    private readonly crm: CrmStore,
+    /** Called after the slice's Google writes, before its CRM writes commit (tests crash there). */
+    private readonly beforeCommit: () => Promise<void> | void = () => undefined,
+  ) {
+    this.crmWrites = crm.newWriteSet();
+  }
+
+  /** Stages the import of a Google contact as CRM contact `id` (committed by `flush`, with its link). */
+  async stageImport(input: NewContact, id: string, actor: Actor): Promise<Contact> {
+    const contact = await this.crm.stageContactCreate(this.crmWrites, input, { actor, id });
+    this.staged.add(id);
+    return contact;
+  }
+
+  /** Whether the CRM contact is staged and not yet committed (it cannot be updated before). */
+  isStaged(crmId: string): boolean {
+    return this.staged.has(crmId);
+  }
+
+  /** Commits what is staged so far (before a CRM update of a contact staged in this slice). */
+  async commitCrm(): Promise<void> {
+    await this.crm.commitWrites(this.crmWrites);
+    this.staged.clear();
+  }
 
   updateGoogle(update: GoogleUpdate): void {
     this.updates.push(update);
@@ -122,8 +156,10 @@ export class PendingWrites {
     this.deletes.clear();
     this.indexed = new Map();
     this.stale = [];
-    await this.state.saveLinks(saves);
-    await this.state.deleteLinks(deletes);
+    if (this.staged.size > 0) await this.beforeCommit();
+    this.state.stageLinks(this.crmWrites, saves);
+    this.state.stageLinkDeletes(this.crmWrites, deletes);
+    await this.commitCrm();
     await this.index.apply(indexed);
     return stale;
   }
