@@ -1,4 +1,4 @@
-import { FieldValue, type Query, type Transaction } from '@google-cloud/firestore';
+import { FieldValue, type Query } from '@google-cloud/firestore';
 import {
   type ClaimDecision,
   type ClaimPolicy,
@@ -82,30 +82,6 @@ export async function deriveScheduleFromUser(
 export async function readSchedule(uid: string): Promise<UserSchedule | undefined> {
   const snapshot = await scheduleRef(uid).get();
   return snapshot.exists ? toSchedule(snapshot.data() ?? {}) : undefined;
-}
-
-/**
- * For a transaction that turns `kind` off for these users (a deleted tag, SPEC §4.3): removes the
- * kind's slot, and the whole document when no other kind is left. It reads first, so call it
- * before the transaction's own writes.
- */
-export async function removeSlotInTransaction(
-  tx: Transaction,
-  uids: readonly string[],
-  kind: SyncKind,
-): Promise<void> {
-  if (uids.length === 0) return;
-  const snapshots = await tx.getAll(...uids.map(scheduleRef));
-  for (const snapshot of snapshots) {
-    const { slots } = toSchedule(snapshot.data() ?? {});
-    if (slots[kind] === undefined) continue;
-    delete slots[kind];
-    if (Object.keys(slots).length === 0) {
-      tx.delete(snapshot.ref);
-      continue;
-    }
-    tx.update(snapshot.ref, { ...scheduleFields(slots), [slotField(kind)]: FieldValue.delete() });
-  }
 }
 
 function toSchedule(data: Record<string, unknown>): UserSchedule {

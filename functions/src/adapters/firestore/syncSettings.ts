@@ -10,8 +10,8 @@ import { firestore } from './client.js';
 import { USERS } from './syncStatePaths.js';
 
 /**
- * A user's sync preferences at `users/{uid}`: field `syncSettings` (SPEC §3.3; the CRM's tag deletion
- * edits it too, see crm/tags.ts) and field `syncLastCompleted.<kind>`, when each kind last completed.
+ * A user's sync preferences at `users/{uid}`: field `syncSettings` (SPEC §3.3; the only writer of it)
+ * and field `syncLastCompleted.<kind>`, when each kind last completed.
  * Both are preferences and history, not account state: they stay when the account is removed.
  */
 
@@ -78,6 +78,12 @@ export async function disableContactSyncOfTag(uid: string, tagId: string): Promi
     tx.update(userRef(uid), { 'syncSettings.contacts.autoSync': false, 'syncSettings.contacts.tagId': null });
     return true;
   });
+}
+
+/** The users whose contact sync names `tagId`. */
+export async function usersSyncingContactsOfTag(tagId: string): Promise<string[]> {
+  const users = await firestore().collection(USERS).where('syncSettings.contacts.tagId', '==', tagId).get();
+  return users.docs.map((user) => user.id);
 }
 
 /** Records that `kind` completed at `at` (what `lastSync.<kind>` shows). */
