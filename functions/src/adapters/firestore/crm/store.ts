@@ -77,6 +77,15 @@ export class FirestoreCrmStore implements CrmStore {
     });
   }
 
+  async userOwningContact(contactId: string): Promise<string | undefined> {
+    const owners = await this.db
+      .collection(COLLECTIONS.userContacts)
+      .where('contactId', '==', contactId)
+      .limit(1)
+      .get();
+    return owners.docs[0]?.id;
+  }
+
   createContact(input: NewContact, options: WriteOptions & { id?: string }): Promise<Contact> {
     return this.contacts.create(input, options);
   }
