@@ -7,9 +7,10 @@ import {
   INITIAL_TICK_STATE,
   type TickState,
 } from '../../core/schedule/claims.js';
-import { SYNC_KINDS, type SyncKind } from '../../domain/sync/model.js';
+import { SYNC_KINDS, type SyncKind, type SyncSettings } from '../../domain/sync/model.js';
 import { firestore } from './client.js';
-import { USER_SYNC_STATE_COLLECTIONS, USERS } from './syncStatePaths.js';
+import { readSyncSettingsIn } from './syncSettings.js';
+import { USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
 
 /**
  * The automatic-sync schedule in Firestore (SPEC §3.6).
@@ -52,19 +53,17 @@ function scheduleFields(slots: UserSchedule['slots']): Record<string, unknown> {
 }
 
 /**
- * In one transaction, reads the user's document (`users/{uid}`, where the sync settings live) and
- * writes the schedule `derive` makes of it, or deletes it when `derive` gives none. Reading the
+ * In one transaction, reads the user's sync settings (through their owner, syncSettings.ts) and
+ * writes the schedule `derive` makes of them, or deletes it when `derive` gives none. Reading the
  * settings inside the transaction orders this write after any settings change (or tag deletion)
  * that committed before it, so the schedule never keeps a slot the settings no longer have.
  */
-export async function deriveScheduleFromUser(
+export async function deriveScheduleFromSettings(
   uid: string,
-  derive: (userData: Record<string, unknown> | undefined) => UserSchedule | undefined,
+  derive: (settings: SyncSettings) => UserSchedule | undefined,
 ): Promise<UserSchedule | undefined> {
-  const db = firestore();
-  return db.runTransaction(async (tx) => {
-    const user = await tx.get(db.collection(USERS).doc(uid));
-    const schedule = derive(user.data());
+  return firestore().runTransaction(async (tx) => {
+    const schedule = derive(await readSyncSettingsIn(tx, uid));
     if (!schedule || Object.keys(schedule.slots).length === 0) {
       tx.delete(scheduleRef(uid));
       return undefined;

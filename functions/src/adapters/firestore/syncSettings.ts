@@ -1,4 +1,4 @@
-import { Timestamp } from '@google-cloud/firestore';
+import { Timestamp, type Transaction } from '@google-cloud/firestore';
 import {
   PERIOD_MINUTES,
   type PeriodMinutes,
@@ -35,7 +35,7 @@ const stringOrNull = (value: unknown) => (typeof value === 'string' && value ? v
  * document another writer left partial). Sync needs a tag or a start date: without one the kind
  * is off whatever `autoSync` says.
  */
-export function settingsFrom(stored: unknown): SyncSettings {
+function settingsFrom(stored: unknown): SyncSettings {
   const raw = (stored ?? {}) as { contacts?: Record<string, unknown>; activities?: Record<string, unknown> };
   const tagId = stringOrNull(raw.contacts?.tagId);
   const syncSince = stringOrNull(raw.activities?.syncSince);
@@ -62,6 +62,11 @@ function lastSyncFrom(stored: unknown): SyncSettingsView['lastSync'] {
 export async function readSyncSettings(uid: string): Promise<SyncSettingsView> {
   const data = (await userRef(uid).get()).data();
   return { ...settingsFrom(data?.syncSettings), lastSync: lastSyncFrom(data?.syncLastCompleted) };
+}
+
+/** The settings as `tx` reads them (so a write in the same transaction is ordered after them). */
+export async function readSyncSettingsIn(tx: Transaction, uid: string): Promise<SyncSettings> {
+  return settingsFrom((await tx.get(userRef(uid))).get('syncSettings'));
 }
 
 /** Replaces the whole `syncSettings` field (a PUT), leaving the rest of the user's document alone. */

@@ -1,6 +1,5 @@
 import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
-import { deriveScheduleFromUser, type UserSchedule } from '../../../adapters/firestore/syncSchedule.js';
-import { settingsFrom } from '../../../adapters/firestore/syncSettings.js';
+import { deriveScheduleFromSettings, type UserSchedule } from '../../../adapters/firestore/syncSchedule.js';
 import { encodeSlot, slotOf } from '../../../core/schedule/slots.js';
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import { SYNC_KINDS, type SyncKind, type SyncSettings } from '../../../domain/sync/model.js';
@@ -27,7 +26,7 @@ export function scheduleFor(
   if (account?.status !== 'active') return undefined;
   const slots: UserSchedule['slots'] = {};
   for (const kind of SYNC_KINDS) {
-    // settingsFrom already turns autoSync off for a kind that is not configured.
+    // The stored settings (syncSettings.ts) already turn autoSync off for a kind that is not configured.
     const { autoSync, periodMinutes } = settings[kind];
     if (autoSync && account.capabilities[CAPABILITY[kind]])
       slots[kind] = encodeSlot(slotOf(uid, periodMinutes));
@@ -45,7 +44,7 @@ const accountVersion = (account: LinkedAccountRecord | undefined) =>
 export async function refreshSyncSchedule(uid: string): Promise<void> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const account = await linkedAccountOf(uid);
-    await deriveScheduleFromUser(uid, (user) => scheduleFor(uid, settingsFrom(user?.syncSettings), account));
+    await deriveScheduleFromSettings(uid, (settings) => scheduleFor(uid, settings, account));
     // The settings are read inside the write's transaction; the account is not (it is found by a
     // query in another module). A write based on an account that changed meanwhile is redone, so
     // of two racing refreshes the one that writes last always wrote the latest account's state.
