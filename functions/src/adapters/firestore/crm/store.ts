@@ -16,7 +16,8 @@ import type {
 } from '../../../ports/crmStore.js';
 import { ActivityRepository } from './activities.js';
 import { cursorNow, FEEDS, readFeed } from './changeLog.js';
-import { ContactRepository, renderContact, type StoredContact } from './contacts.js';
+import { renderContact, type StoredContact } from './contactDocument.js';
+import { ContactRepository } from './contacts.js';
 import { COLLECTIONS, inTransaction } from './records.js';
 import { TagRepository } from './tags.js';
 

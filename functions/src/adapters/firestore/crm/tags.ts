@@ -10,7 +10,8 @@ import {
 } from '../../../domain/crm/tag.js';
 import { AppError } from '../../../errors.js';
 import type { WriteOptions } from '../../../ports/crmStore.js';
-import type { ContactRepository, StoredContact } from './contacts.js';
+import type { StoredContact } from './contactDocument.js';
+import type { ContactRepository } from './contacts.js';
 import { COLLECTIONS, checkIfMatch, inTransaction, newMeta, pageOf, type StoredMeta } from './records.js';
 
 /**
