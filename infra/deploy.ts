@@ -4,7 +4,7 @@ import {
   type DeploymentParameters,
   FUNCTIONS,
   functionEnvironment,
-  functionsBaseUrl,
+  hostingBaseUrl,
   RUNTIME,
   SCHEDULE_OPERATOR_ROLE,
   SECRET_NAMES,
@@ -208,7 +208,7 @@ function main(): void {
   const parameters: DeploymentParameters = {
     projectId,
     region,
-    publicBaseUrl: process.env.PUBLIC_BASE_URL || functionsBaseUrl(projectId, region),
+    publicBaseUrl: process.env.PUBLIC_BASE_URL || hostingBaseUrl(projectId),
     appUrl: process.env.APP_URL,
     contactGroupName: process.env.CONTACT_GROUP_NAME,
     sharedOAuthClientId: process.env.SHARED_OAUTH_CLIENT_ID,
@@ -223,7 +223,10 @@ function main(): void {
     if (result.status !== 0 && !command.includes('create')) process.exit(result.status ?? 1);
   }
   console.log(`\nAuthorized redirect URI for the OAuth client: ${parameters.publicBaseUrl}/oauthCallback`);
-  console.log(`Web console (Firebase Hosting): https://${projectId}.web.app/app/`);
+  console.log(
+    `Calendar push notifications go to: ${parameters.publicBaseUrl}/calendarWebhook (must be https)`,
+  );
+  console.log(`Web console (Firebase Hosting): ${parameters.publicBaseUrl}/app/`);
 }
 
 if (process.argv[1]?.endsWith('deploy.ts')) main();

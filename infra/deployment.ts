@@ -102,6 +102,15 @@ export const FUNCTIONS: readonly FunctionDeployment[] = [
     note: 'only the Scheduler service account may invoke it (OIDC)',
   },
   {
+    // Google expects a quick 2xx (https://developers.google.com/calendar/api/guides/push): the
+    // function only looks up the channel and queues a run, so little memory and a short timeout do.
+    name: 'calendarWebhook',
+    trigger: { kind: 'http', public: true },
+    memory: '256Mi',
+    timeoutSeconds: 10,
+    note: "Google posts push notifications without credentials; each channel's secret token authenticates",
+  },
+  {
     name: 'syncUser',
     trigger: { kind: 'pubsub', topic: SYNC_USER_TOPIC },
     memory: '1Gi',
@@ -131,7 +140,11 @@ export const SERVICE_ACCOUNTS = {
 export interface DeploymentParameters {
   projectId: string;
   region: string;
-  /** Where the HTTP functions are reachable, e.g. https://REGION-PROJECT.cloudfunctions.net. */
+  /**
+   * The origin users and Google reach: Firebase Hosting's (https://PROJECT.web.app by default), so
+   * the console, `/api` and `/oauthCallback` share one origin and the link-binding cookie, which
+   * Hosting forwards to functions as `__session`, comes back to the callback (docs/api.md).
+   */
   publicBaseUrl: string;
   appUrl?: string;
   contactGroupName?: string;
@@ -141,6 +154,11 @@ export interface DeploymentParameters {
 
 export function functionsBaseUrl(projectId: string, region: string): string {
   return `https://${region}-${projectId}.cloudfunctions.net`;
+}
+
+/** Firebase Hosting's default origin for the project's default site. */
+export function hostingBaseUrl(projectId: string): string {
+  return `https://${projectId}.web.app`;
 }
 
 /** The environment every function gets (SPEC §4.1); emulator variables are never set in the cloud. */
@@ -162,7 +180,8 @@ export function schedulerJob(parameters: DeploymentParameters) {
     name: `projects/${parameters.projectId}/locations/${parameters.region}/jobs/${SCHEDULER_JOB_ID}`,
     schedule: '* * * * *',
     timeZone: 'Etc/UTC',
-    uri: `${parameters.publicBaseUrl}/syncTick`,
+    // syncTick is IAM-guarded and has no Hosting rewrite: the Scheduler calls the function itself.
+    uri: `${functionsBaseUrl(parameters.projectId, parameters.region)}/syncTick`,
     httpMethod: 'POST',
     attemptDeadline: '180s',
   };

@@ -2,9 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../functions/src/index.js';
 import { ACTIVITY_SCENARIOS } from './bench/activitySync.js';
+import { CALENDAR_PUSH_SCENARIOS } from './bench/calendarPush.js';
 import { buildFunctions, coldStart } from './bench/coldStart.js';
 import { CONTACT_SCENARIOS } from './bench/contactSync.js';
 import { fanOutBenchmark } from './bench/fanout.js';
+import { MAIL_SCENARIOS } from './bench/mailImport.js';
 import { report } from './bench/report.js';
 import { startSyncWorld } from './bench/syncWorld.js';
 
@@ -21,7 +23,13 @@ import { startSyncWorld } from './bench/syncWorld.js';
  *   `contacts-no-change` (a synced account, nothing changed), `contacts-read-changes-3000` (3,000
  *   contacts edited in Google since the last run);
  * - activity sync runs (scripts/bench/activitySync.ts), `calls` = Calendar API data calls:
- *   `activities-no-change` (100 synced meetings, nothing changed), `activities-first-export-500`.
+ *   `activities-no-change` (100 synced meetings, nothing changed), `activities-first-export-500`;
+ * - push notifications (scripts/bench/calendarPush.ts), through the whole local stack:
+ *   `calendar-push-latency` (50 Google Calendar edits, p50/p95 until the CRM shows each; target
+ *   p95 ≤ 3 s) and `calendar-push-burst-100` (100 edits in 5 s: runs started, target ≤ 3, and the
+ *   CRM consistent with Google at the end).
+ * - mail import runs (scripts/bench/mailImport.ts), `calls` = IMAP commands against real Dovecot:
+ *   `mail-import-1000` and `mail-import-5000` (a tenth with attachments; their memory compared).
  *
  * The sync scenarios share one emulator stack (scripts/bench/syncWorld.ts); each makes its own user
  * and linked account on emptied emulators, and measures one run as `syncUser` runs it.
@@ -35,11 +43,16 @@ const coldStarts = [...HTTP_FUNCTIONS, ...EVENT_FUNCTIONS].filter((name) => want
 if (coldStarts.length > 0) buildFunctions();
 for (const name of coldStarts) report(coldStart(name), json);
 if (wanted('fanout-100k')) report(await fanOutBenchmark(100_000), json);
-const syncScenarios = [...CONTACT_SCENARIOS, ...ACTIVITY_SCENARIOS].filter(({ name }) => wanted(name));
+const syncScenarios = [
+  ...CONTACT_SCENARIOS,
+  ...ACTIVITY_SCENARIOS,
+  ...CALENDAR_PUSH_SCENARIOS,
+  ...MAIL_SCENARIOS,
+].filter(({ name }) => wanted(name));
 if (syncScenarios.length > 0 && wanted('fanout-100k')) {
   // The product keeps one Firestore client per process, pointed at one emulator, and the fan-out
   // closed it with its emulators: the sync scenarios get fresh processes (and a heap of their own).
-  for (const group of ['contacts', 'activities']) {
+  for (const group of ['contacts', 'activities', 'calendar-push', 'mail']) {
     const args = [
       '--import',
       'tsx',

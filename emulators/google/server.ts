@@ -66,6 +66,19 @@ interface Call {
   run(email: string | undefined): EmuResponse | Promise<EmuResponse>;
 }
 
+/** A call to one of `service`'s routes, or undefined when none matches. */
+function routedCall(service: ApiService, req: EmuRequest, state: EmulatorState): Call | undefined {
+  const found = findRoute(service, req.method, req.path);
+  if (!found) return undefined;
+  return {
+    family: service.family,
+    service: service.service,
+    apiMethod: found.route.apiMethod,
+    scopes: found.route.scopes,
+    run: (email) => found.route.handle({ req, state, email: email ?? '', match: found.match }),
+  };
+}
+
 function resolveCall(req: EmuRequest, state: EmulatorState, base: string): Call | undefined {
   const oauth = OAUTH[req.path];
   if (oauth) {
@@ -77,26 +90,10 @@ function resolveCall(req: EmuRequest, state: EmulatorState, base: string): Call 
     };
   }
   if (req.path.startsWith('/v1/people') || req.path.startsWith('/v1/contactGroups')) {
-    const found = findRoute(peopleService, req.method, req.path);
-    if (!found) return undefined;
-    return {
-      family: 'people',
-      service: peopleService.service,
-      apiMethod: found.route.apiMethod,
-      scopes: found.route.scopes,
-      run: (email) => found.route.handle({ req, state, email: email ?? '', match: found.match }),
-    };
+    return routedCall(peopleService, req, state);
   }
-  const push = findRoute(pushService, req.method, req.path);
-  if (push) {
-    return {
-      family: 'calendar',
-      service: pushService.service,
-      apiMethod: push.route.apiMethod,
-      scopes: push.route.scopes,
-      run: (email) => push.route.handle({ req, state, email: email ?? '', match: push.match }),
-    };
-  }
+  const push = routedCall(pushService, req, state);
+  if (push) return push;
   if (req.path.startsWith('/calendar/v3/')) {
     const path = req.path.slice('/calendar/v3'.length);
     return {

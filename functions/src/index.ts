@@ -52,11 +52,22 @@ http(
   'syncTick',
   lazyHttp(() => import('./entry/syncTick.js')),
 );
+http(
+  'calendarWebhook',
+  lazyHttp(() => import('./entry/calendarWebhook.js')),
+);
 cloudEvent(
   'syncUser',
   lazyEvent(() => import('./entry/syncUser.js')),
 );
 
 /** The HTTP functions, in the order SPEC §2 lists them; the local gateway serves each of them. */
-export const HTTP_FUNCTIONS = ['api', 'settings', 'oauthCallback', 'syncNow', 'syncTick'] as const;
+export const HTTP_FUNCTIONS = [
+  'api',
+  'settings',
+  'oauthCallback',
+  'syncNow',
+  'syncTick',
+  'calendarWebhook',
+] as const;
 export const EVENT_FUNCTIONS = ['syncUser'] as const;

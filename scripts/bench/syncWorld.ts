@@ -5,7 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { firestore } from '../../functions/src/adapters/firestore/client.js';
 import { runUserSync } from '../../functions/src/app/sync/runs/runUserSync.js';
 import type { Caller } from '../../functions/src/domain/auth/caller.js';
-import type { KindCounts, SyncKind, SyncRun } from '../../functions/src/domain/sync/model.js';
+import type { AccountKind, KindCounts, SyncRun } from '../../functions/src/domain/sync/model.js';
 import { EVENT_FUNCTIONS, HTTP_FUNCTIONS } from '../../functions/src/index.js';
 import { setLogSink } from '../../functions/src/logging.js';
 import { calendarCalls } from '../../test/integration/activity-sync-support.js';
@@ -152,7 +152,7 @@ export async function freshUser(world: SyncWorld): Promise<SyncUser> {
 type Json = any;
 
 /** One call of the product's HTTP API as `user`; anything but 2xx stops the benchmark. */
-async function gatewayCall(
+export async function gatewayCall(
   world: SyncWorld,
   user: TestUser,
   method: string,
@@ -224,8 +224,28 @@ let dueMinute = Math.floor(Date.now() / 60_000);
  * alone; `peakRssMiB` the largest of this process's RSS sampled every 10 ms during the run (and at
  * its end). A run that does not succeed stops the benchmark: its numbers would mean nothing.
  */
-export async function measureRun(world: SyncWorld, user: SyncUser, kind: SyncKind): Promise<MeasuredRun> {
+export async function measureRun(world: SyncWorld, user: SyncUser, kind: AccountKind): Promise<MeasuredRun> {
   await control(world).clearRequests();
+  dueMinute += 1;
+  const measured = await measuredMemory(() =>
+    runUserSync({ trigger: 'schedule', uid: user.uid, kinds: [kind], dueMinute }),
+  );
+  const handled = measured.result;
+  if (handled.outcome !== 'ran' || handled.run.status !== 'succeeded') {
+    throw new Error(`the ${kind} run did not succeed: ${JSON.stringify(handled)}`);
+  }
+  const counts = handled.run.counts[kind];
+  if (!counts) throw new Error(`the ${kind} run reported no counts: ${JSON.stringify(handled.run)}`);
+  const calls = await (kind === 'contacts' ? peopleCalls : calendarCalls)(world, user.googleEmail);
+  const { result: _result, ...memory } = measured;
+  return { run: handled.run, counts, calls, totalCalls: total(calls), ...memory };
+}
+
+/**
+ * Runs `work` after a full GC, sampling this process's RSS and heap every 10 ms (and at its end):
+ * `wallMs` is the work alone, `heapGrowthMiB` the peak heap in use minus the heap in use before.
+ */
+export async function measuredMemory<T>(work: () => Promise<T>) {
   collectGarbage();
   const before = process.memoryUsage();
   let peakRss = before.rss;
@@ -236,28 +256,21 @@ export async function measureRun(world: SyncWorld, user: SyncUser, kind: SyncKin
     peakHeap = Math.max(peakHeap, now.heapUsed);
   };
   const sampler = setInterval(sample, 10);
-  dueMinute += 1;
   const started = performance.now();
-  const handled = await runUserSync({ trigger: 'schedule', uid: user.uid, kinds: [kind], dueMinute });
-  const wallMs = Math.round(performance.now() - started);
-  clearInterval(sampler);
-  sample();
-  if (handled.outcome !== 'ran' || handled.run.status !== 'succeeded') {
-    throw new Error(`the ${kind} run did not succeed: ${JSON.stringify(handled)}`);
+  try {
+    const result = await work();
+    const wallMs = Math.round(performance.now() - started);
+    sample();
+    return {
+      result,
+      wallMs,
+      peakRssMiB: mebibytes(peakRss),
+      rssBeforeRunMiB: mebibytes(before.rss),
+      heapGrowthMiB: mebibytes(peakHeap - before.heapUsed),
+    };
+  } finally {
+    clearInterval(sampler);
   }
-  const counts = handled.run.counts[kind];
-  if (!counts) throw new Error(`the ${kind} run reported no counts: ${JSON.stringify(handled.run)}`);
-  const calls = await (kind === 'contacts' ? peopleCalls : calendarCalls)(world, user.googleEmail);
-  return {
-    run: handled.run,
-    counts,
-    calls,
-    totalCalls: total(calls),
-    wallMs,
-    peakRssMiB: mebibytes(peakRss),
-    rssBeforeRunMiB: mebibytes(before.rss),
-    heapGrowthMiB: mebibytes(peakHeap - before.heapUsed),
-  };
 }
 
 /**
@@ -266,7 +279,7 @@ export async function measureRun(world: SyncWorld, user: SyncUser, kind: SyncKin
  * are not taken for changes). So a no-change scenario measures the run after that one, and reports
  * the settling run beside it.
  */
-export async function settledRun(world: SyncWorld, user: SyncUser, kind: SyncKind) {
+export async function settledRun(world: SyncWorld, user: SyncUser, kind: AccountKind) {
   await measureRun(world, user, kind);
   const settling = await measureRun(world, user, kind);
   const measured = await measureRun(world, user, kind);

@@ -193,6 +193,7 @@ describe('fuzz: every route of every HTTP function answers hostile input in the 
   let stack: TestStack;
   let known: Known;
   let restorePush: () => Promise<void>;
+  let restoreSchedule: () => Promise<void>;
 
   before(async () => {
     const users = await suiteUsers();
@@ -200,11 +201,26 @@ describe('fuzz: every route of every HTTP function answers hostile input in the 
     restorePush = await pausePushDelivery(stack);
     await resetToConfiguredApp(stack, users.admin);
     assert.equal(new URL((await link(users.user)).outcome).searchParams.get('link'), 'ok');
-    // The Scheduler emulator must not fire syncTick (and write) while requests are judged.
-    await call('PUT', '/settings/schedule', {
-      user: users.admin,
-      body: { paused: true, schedule: '* * * * *', timeZone: 'Etc/UTC' },
-    });
+    // The Scheduler emulator must not fire syncTick (and write) while requests are judged; the
+    // suites after this one share the stack and find the job as it was.
+    const schedule = (await call('GET', '/settings/schedule', { user: users.admin })).json as {
+      paused?: boolean;
+      schedule?: string;
+      timeZone?: string;
+    };
+    const putSchedule = (paused: boolean) =>
+      call('PUT', '/settings/schedule', {
+        user: users.admin,
+        body: {
+          paused,
+          schedule: schedule.schedule ?? '* * * * *',
+          timeZone: schedule.timeZone ?? 'Etc/UTC',
+        },
+      });
+    await putSchedule(true);
+    restoreSchedule = async () => {
+      if (schedule.paused !== true) await putSchedule(false);
+    };
     const contact = await call('POST', '/api/contacts', { user: users.user, body: { givenName: 'Fuzz' } });
     const tag = await call('POST', '/api/tags', {
       user: users.user,
@@ -222,6 +238,7 @@ describe('fuzz: every route of every HTTP function answers hostile input in the 
   });
 
   after(async () => {
+    await restoreSchedule();
     await restorePush();
   });
 

@@ -110,19 +110,19 @@ describe('linking: the OAuth flow is bound to the browser that started it', func
     assert.equal((await callsOf(stack, 'oauth2.token')).total, 0);
   });
 
-  it('when a user asks for the URL, then the answer sets an HttpOnly, Secure, SameSite=Lax __Host- cookie whose value is stored nowhere, and the callback clears it', async () => {
+  it('when a user asks for the URL, then the answer sets an HttpOnly, Secure, SameSite=Lax __session cookie (the one name Firebase Hosting forwards) whose value is stored nowhere, and the callback clears it', async () => {
     const started = await call('POST', '/api/me/accounts/google', { user: alice });
     assert.equal(started.status, 200, started.text);
     assert.deepEqual(Object.keys(started.json as object), ['authorizationUrl']);
     assert.equal(started.headers.get('cache-control'), 'no-store');
     const cookie = parseSetCookie(started.headers);
-    assert.match(cookie.name, /^__Host-crm-link-google-[\w-]+$/);
+    assert.equal(cookie.name, '__session');
     assert.match(cookie.value, /^[\w-]{43}$/);
     assert.equal(cookie.attributes.get('path'), '/');
     assert.ok(cookie.attributes.has('httponly'));
     assert.ok(cookie.attributes.has('secure'));
     assert.equal(cookie.attributes.get('samesite'), 'Lax');
-    assert.equal(cookie.attributes.has('domain'), false, '__Host- cookies carry no Domain');
+    assert.equal(cookie.attributes.has('domain'), false, 'no Domain: no sibling host shares it');
     assert.equal(cookie.attributes.get('max-age'), '600', 'as long as the state lives');
     assert.ok(!(await allFirestoreText()).includes(cookie.value), 'only a hash is stored');
 
@@ -139,6 +139,18 @@ describe('linking: the OAuth flow is bound to the browser that started it', func
     assert.equal(cleared.name, cookie.name);
     assert.equal(cleared.value, '');
     assert.equal(cleared.attributes.get('max-age'), '0');
+  });
+
+  it('when a second link is started in the same browser before the first came back, then the second links and the first is refused', async () => {
+    const browser = new Browser();
+    const first = await askToLink(alice, browser);
+    const second = await askToLink(alice, browser);
+    assertOutcome(await followCallback(await followGoogle(second), browser), { link: 'ok' });
+    assertOutcome(await followCallback(await followGoogle(first), browser), {
+      link: 'error',
+      code: 'state_invalid',
+    });
+    assert.equal((await accountsOf(alice)).length, 1, 'only the latest attempt linked');
   });
 
   it('when the same browser links, then ?link=ok straight from the callback and the binding is gone afterwards', async () => {

@@ -120,6 +120,20 @@ async function prepare(
   return ids;
 }
 
+/**
+ * The examples pause, reschedule and recreate the `sync-tick` job; later suites share the stack, so
+ * the returned function puts it back as it was found: there and enabled, or absent.
+ */
+async function keepSyncTickJob(stack: TestStack): Promise<() => Promise<void>> {
+  const name = `projects/${stack.projectId}/locations/us-central1/jobs/sync-tick`;
+  const existed = (await fetch(`http://${stack.hosts.scheduler}/v1/${name}`)).ok;
+  return async () => {
+    await deleteSyncTickJob(stack);
+    if (existed)
+      await createSyncTickJob(stack.hosts.scheduler, stack.projectId, 'us-central1', stack.baseUrl);
+  };
+}
+
 /** The Gmail provider with the OAuth client the Google emulator knows (hosts as they are). */
 async function configureGmailProvider(admin: TestUser): Promise<void> {
   const current = await callApi('GET', '/settings/mail-providers/gmail', { token: admin.idToken });
@@ -189,6 +203,7 @@ describe('OpenAPI document against the running functions', function () {
   this.timeout(120_000);
   const world = {} as World;
   let restorePush: () => Promise<void>;
+  let restoreSyncTickJob: () => Promise<void>;
 
   before(async () => {
     world.stack = await testStack();
@@ -197,13 +212,14 @@ describe('OpenAPI document against the running functions', function () {
     await ensureSyncTopic(world.stack);
     // Queued runs stay queued: the examples check what the API answers, not the sync itself.
     restorePush = await pausePushDelivery(world.stack);
+    restoreSyncTickJob = await keepSyncTickJob(world.stack);
   });
 
   after(async () => {
     await restorePush?.();
-    // The job fires every minute on the real clock; no other suite expects it. The examples'
-    // records (and a provider pointed at Google's hosts) are not left to the suites that follow.
-    await deleteSyncTickJob(world.stack);
+    await restoreSyncTickJob?.();
+    // The examples' records (and a provider pointed at Google's hosts) are not left to the suites
+    // that follow.
     await resetFirestore(world.stack);
   });
 

@@ -198,7 +198,7 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
 
     it('when the input is bad, then 400 names the field and nothing is queued or published', async () => {
       const cases: [string, unknown][] = [
-        ['kinds.0', { kinds: ['mail'] }],
+        ['kinds.0', { kinds: ['email'] }],
         ['kinds', { kinds: [] }],
         ['kinds', { kinds: ['contacts', 'contacts'] }],
         ['kinds', { kinds: 'contacts' }],
@@ -221,6 +221,7 @@ describe('sync runs: syncNow, the lease, syncUser deliveries and run records', f
       const failed = await syncNow(alice);
       assert.equal(failed.status, 503, JSON.stringify(failed.json));
       assert.equal(failed.json.error.code, 'unavailable');
+      assert.equal(failed.headers.get('retry-after'), '1', 'the client is told when to try again');
       const [run] = await runsOf(alice);
       assert.equal(run.status, 'failed');
       assert.equal(run.error.code, 'unavailable');

@@ -62,7 +62,7 @@ describe('Firebase Hosting of the web console (firebase.json, infra/hosting.ts)'
     const commands = deploymentCommands({
       projectId: 'acme-crm',
       region: 'europe-west1',
-      publicBaseUrl: 'https://europe-west1-acme-crm.cloudfunctions.net',
+      publicBaseUrl: 'https://acme-crm.web.app',
     }).map((command) => command.join(' '));
     const build = commands.indexOf('npm run build:console');
     const publish = commands.indexOf(

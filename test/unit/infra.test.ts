@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { COLLECTIONS } from '../../functions/src/adapters/firestore/crm/records.js';
+import { EMAIL_SENDS } from '../../functions/src/adapters/firestore/emailSends.js';
 import { OAUTH_STATES } from '../../functions/src/adapters/firestore/oauthStates.js';
 import { SYNC_USER_TOPIC } from '../../functions/src/adapters/pubsub/topics.js';
 import { SECRET_IDS } from '../../functions/src/adapters/secrets/secretManager.js';
@@ -12,7 +13,7 @@ import { FUNCTIONS, SECRET_NAMES } from '../../infra/deployment.js';
 const parameters = {
   projectId: 'acme-crm',
   region: 'europe-west1',
-  publicBaseUrl: 'https://europe-west1-acme-crm.cloudfunctions.net',
+  publicBaseUrl: 'https://acme-crm.web.app',
   allowedDomains: 'acme.com,acme.de',
 };
 const commands = deploymentCommands(parameters).map((command) => command.join(' '));
@@ -62,8 +63,19 @@ describe('deployment wiring (infra/)', () => {
           c.includes('crm-sync-events@'),
       ),
     );
-    for (const name of ['api', 'settings', 'oauthCallback', 'syncNow'])
+    for (const name of ['api', 'settings', 'oauthCallback', 'syncNow', 'calendarWebhook'])
       assert.match(deployOf(name), /--allow-unauthenticated/);
+  });
+
+  it('when Google posts calendar notifications, then calendarWebhook is public, small and quick (SPEC §3.10)', () => {
+    const deploy = deployOf('calendarWebhook');
+    assert.match(deploy, /--allow-unauthenticated/);
+    assert.match(deploy, /--memory=256Mi /);
+    assert.match(deploy, /--timeout=10s /);
+    const webhook = FUNCTIONS.find((fn) => fn.name === 'calendarWebhook');
+    assert.ok(webhook && webhook.timeoutSeconds <= 30, 'Google expects a quick answer');
+    // The channels are watched at PUBLIC_BASE_URL/calendarWebhook: https in the cloud, as Google requires.
+    assert.match(deploy, /PUBLIC_BASE_URL=https:\/\//);
   });
 
   it('when functions are deployed, then they get the configuration of SPEC §4.1 with lists intact', () => {
@@ -150,7 +162,10 @@ describe('deployment wiring (infra/)', () => {
       fieldOverrides: { collectionGroup: string; fieldPath: string; ttl?: boolean }[];
     };
     const ttl = indexes.fieldOverrides.filter((o) => o.ttl).map((o) => `${o.collectionGroup}.${o.fieldPath}`);
-    assert.deepEqual(ttl.sort(), [`${COLLECTIONS.changes}.expireAt`, `${OAUTH_STATES}.expiresAt`].sort());
+    assert.deepEqual(
+      ttl.sort(),
+      [`${COLLECTIONS.changes}.expireAt`, `${OAUTH_STATES}.expiresAt`, `${EMAIL_SENDS}.expiresAt`].sort(),
+    );
     assert.match(readFileSync(firebase.firestore.rules, 'utf8'), /allow read, write: if false/);
   });
 });

@@ -10,11 +10,12 @@ import type { HttpFunctionSpec } from '../http/handler.js';
 type AnyFunctionSpec = HttpFunctionSpec<any>;
 
 export async function documentedFunctions(api: AnyFunctionSpec): Promise<AnyFunctionSpec[]> {
-  const [settings, oauthCallback, syncNow, syncTick] = await Promise.all([
+  const [settings, oauthCallback, syncNow, syncTick, calendarWebhook] = await Promise.all([
     import('./settings/index.js'),
     import('./oauthCallback.js'),
     import('./syncNow.js'),
     import('./syncTick.js'),
+    import('./calendarWebhook.js'),
   ]);
   return [
     api,
@@ -22,5 +23,6 @@ export async function documentedFunctions(api: AnyFunctionSpec): Promise<AnyFunc
     oauthCallback.oauthCallbackFunction,
     syncNow.syncNowFunction,
     syncTick.syncTickFunction,
+    calendarWebhook.calendarWebhookFunction,
   ];
 }

@@ -38,9 +38,6 @@ async function complete(
   return completeLinking(request);
 }
 
-const withCookie = (setCookie: string | undefined): Record<string, string> =>
-  setCookie ? { 'set-cookie': setCookie } : {};
-
 export const oauthCallbackRoutes: Route<RequestContext>[] = [
   {
     method: 'GET',
@@ -96,7 +93,7 @@ export const oauthCallbackRoutes: Route<RequestContext>[] = [
         headers: {
           'cache-control': 'no-store',
           'referrer-policy': 'no-referrer',
-          ...withCookie(releaseBrowser(purpose, query.get('state'))),
+          'set-cookie': releaseBrowser(),
         },
       };
     },

@@ -266,3 +266,40 @@ const MailboxSchema = z.strictObject({
 
 export const mailbox = named('Mailbox', MailboxSchema);
 export const mailboxList = named('MailboxList', z.strictObject({ items: z.array(MailboxSchema) }));
+
+export const notificationReceived = named(
+  'NotificationReceived',
+  z.strictObject({
+    outcome: z
+      .enum(['acknowledged', 'queued', 'coalesced', 'follow_up', 'not_configured'])
+      .describe('What the notification led to.'),
+  }),
+);
+
+const address = z.strictObject({ address: z.string(), name: z.string().optional() });
+
+const EmailSchema = z.strictObject({
+  id: z.string(),
+  messageId: z.string().describe('The Message-ID header without angle brackets.'),
+  threadId: z.string().describe("Gmail's X-GM-THRID (`gm:<id>`) where advertised, else the References root."),
+  mailboxIds: z.array(z.string()).describe('Every mailbox the message was seen in.'),
+  from: address,
+  to: z.array(address),
+  cc: z.array(address),
+  subject: z.string(),
+  sentAt: instant,
+  direction: z.enum(['incoming', 'outgoing']),
+  bodyText: z.string().describe('The text/plain part, else the HTML as text; at most 64 KiB of UTF-8.'),
+  bodyTruncated: z.boolean(),
+  attachments: z
+    .array(z.strictObject({ filename: z.string(), contentType: z.string(), size: z.number().int() }))
+    .describe('Metadata only: attachment bytes are never downloaded.'),
+  contactIds: z.array(z.string()),
+  createdAt: instant,
+});
+
+export const email = named('Email', EmailSchema);
+export const emailPage = named(
+  'EmailPage',
+  z.strictObject({ items: z.array(EmailSchema), nextPageToken: z.string().optional() }),
+);

@@ -7,11 +7,13 @@ import type { Route } from '../http/router.js';
  */
 
 const load = async () => {
-  const [{ fanOutDueUsers }, { tickClock }] = await Promise.all([
+  const [{ fanOutDueUsers }, { tickClock }, { renewCalendarWatches }, { log }] = await Promise.all([
     import('../app/sync/schedule/fanOut.js'),
     import('../app/sync/schedule/clock.js'),
+    import('../app/calendarPush/renewWatches.js'),
+    import('../logging.js'),
   ]);
-  return { fanOutDueUsers, tickClock };
+  return { fanOutDueUsers, tickClock, renewCalendarWatches, log };
 };
 
 export const syncTickRoutes: Route<RequestContext>[] = [
@@ -30,8 +32,14 @@ export const syncTickRoutes: Route<RequestContext>[] = [
       schemas: async () => ({ responses: { 200: (await import('./responses.js')).dispatched } }),
     },
     handle: async () => {
-      const { fanOutDueUsers, tickClock } = await load();
-      return { status: 200, body: await fanOutDueUsers({ nowMs: tickClock.now() }) };
+      const { fanOutDueUsers, tickClock, renewCalendarWatches, log } = await load();
+      const nowMs = tickClock.now();
+      const fanOut = await fanOutDueUsers({ nowMs });
+      // Calendar channels due for renewal (SPEC §3.10); a failure here must not fail the tick.
+      await renewCalendarWatches(nowMs).catch((error: unknown) =>
+        log.warn('syncTick could not renew the calendar watches', { error }),
+      );
+      return { status: 200, body: fanOut };
     },
   },
 ];

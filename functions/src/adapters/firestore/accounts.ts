@@ -1,8 +1,8 @@
-import { type DocumentSnapshot, Timestamp } from '@google-cloud/firestore';
+import { type DocumentSnapshot, FieldPath, Timestamp } from '@google-cloud/firestore';
 import type { LinkedAccountRecord, NewLinkedAccount } from '../../domain/accounts/linkedAccount.js';
 import { isSealedValue, type SealedValue } from '../../domain/accounts/sealedValue.js';
 import { firestore } from './client.js';
-import { accountPath, accountsPath, USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
+import { accountPath, accountsPath, LINKED_ACCOUNTS, USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
 
 /**
  * Linked Google accounts in Firestore, at `users/{uid}/linkedAccounts/{accountId}`: an account can
@@ -123,4 +123,21 @@ export async function deleteUserSyncState(uid: string): Promise<void> {
   for (const name of Object.values(USER_SYNC_STATE_COLLECTIONS))
     batch.delete(firestore().collection(name).doc(uid));
   await batch.commit();
+}
+
+/**
+ * One page of every user's linked accounts (a collection-group scan in document order), for jobs
+ * that visit all accounts once. `after`: the path of the last account of the previous page.
+ */
+export async function linkedAccountsPage(
+  after: string | undefined,
+  limit: number,
+): Promise<{ accounts: LinkedAccountRecord[]; last: string | undefined }> {
+  let query = firestore().collectionGroup(LINKED_ACCOUNTS).orderBy(FieldPath.documentId()).limit(limit);
+  if (after) query = query.startAfter(after);
+  const snapshot = await query.get();
+  return {
+    accounts: snapshot.docs.map(fromSnapshot).filter((a): a is LinkedAccountRecord => a !== undefined),
+    last: snapshot.docs.at(-1)?.ref.path,
+  };
 }

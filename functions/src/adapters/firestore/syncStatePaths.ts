@@ -32,6 +32,10 @@ export const ACCOUNT_SUBCOLLECTIONS = {
 export const USER_SYNC_STATE_COLLECTIONS = {
   /** When each kind is next due, for the `syncTick` fan-out query. */
   schedule: 'syncSchedule',
+  /** The push notification channel(s) watching the account's primary calendar (SPEC §3.10). */
+  calendarWatch: 'calendarWatches',
+  /** A run asked for after the user's current one (a calendar change arrived while it ran). */
+  followUp: 'syncFollowUps',
 } as const;
 
 /**

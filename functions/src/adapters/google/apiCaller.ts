@@ -34,6 +34,12 @@ export function googleApiRootUrl(): string | undefined {
   return base ? `${base}/` : undefined;
 }
 
+/** The options every `@googleapis/*` client of the sync is built with: our root URL, our caller's auth, no retries of their own. */
+export function googleClientOptions(caller: GoogleApiCaller) {
+  // The per-API packages bundle their own google-auth-library types.
+  return { rootUrl: googleApiRootUrl(), auth: caller.auth as never, retry: false };
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class GoogleApiCaller {

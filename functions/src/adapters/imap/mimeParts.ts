@@ -28,10 +28,18 @@ function filenameOf(node: MessageStructureObject): string | undefined {
   return node.dispositionParameters?.filename ?? node.parameters?.name;
 }
 
-/** The decoded size of a part: base64 carries 3 bytes in every 4 characters (RFC 2045 §6.8). */
+/**
+ * The size of an attachment without fetching it: the `size` disposition parameter when the sender
+ * gave one (RFC 2183 §2.7), else estimated from the encoded size BODYSTRUCTURE reports: base64
+ * carries 3 bytes in every 4 characters, in lines of 76 plus CRLF (RFC 2045 §6.8).
+ */
 function decodedSize(node: MessageStructureObject): number {
+  const declared = Number(node.dispositionParameters?.size);
+  if (Number.isSafeInteger(declared) && declared >= 0) return declared;
   const size = node.size ?? 0;
-  return lower(node.encoding) === 'base64' ? Math.floor((size * 3) / 4) : size;
+  if (lower(node.encoding) !== 'base64') return size;
+  const lineBreaks = 2 * Math.floor(size / 78);
+  return Math.floor(((size - lineBreaks) * 3) / 4);
 }
 
 function isAttachment(node: MessageStructureObject): boolean {

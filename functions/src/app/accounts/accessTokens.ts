@@ -51,6 +51,14 @@ export function forgetAccessToken(uid: string): void {
 }
 
 /**
+ * Keeps the access token that came with the account's refresh token (the code exchange of linking),
+ * so what linking does next with the account (watching its calendar) costs no refresh.
+ */
+export function rememberAccessToken(account: LinkedAccountRecord, token: FreshAccessToken): void {
+  cache.set(account.uid, { token, accountId: account.id, sealed: account.refreshToken.ciphertext });
+}
+
+/**
  * A valid access token for the user's linked Google account. Throws AppError `no_linked_account`,
  * `google_app_not_configured`, `unavailable` (retry later), or ReauthRequiredError.
  */

@@ -8,6 +8,7 @@ import { OAuthFailure, revokeToken } from '../../adapters/google/oauth.js';
 import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { AppError, notFound } from '../../errors.js';
 import { log } from '../../logging.js';
+import { stopCalendarWatch } from '../calendarPush/watchCalendar.js';
 import { activeApp } from '../settings/googleSettings.js';
 import { forgetAccessToken } from './accessTokens.js';
 import { openRefreshToken, SealedTokenUnreadable } from './tokenVault.js';
@@ -57,6 +58,8 @@ export async function listLinkedAccounts(uid: string): Promise<{ items: LinkedAc
 export async function removeLinkedAccount(uid: string, accountId: string): Promise<void> {
   const account = await getAccount(uid, accountId);
   if (!account) throw notFound('Linked account');
+  // Stopped while the grant still works: only the grant that opened a channel may stop it (§3.10).
+  await stopCalendarWatch(uid, account);
   let refreshToken: string | undefined;
   try {
     refreshToken = await openRefreshToken(uid, account.refreshToken);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { peekState, STATE_LIFETIME_MS } from '../../core/crypto/oauthState.js';
+import { STATE_LIFETIME_MS } from '../../core/crypto/oauthState.js';
 
 /**
  * Binds an OAuth flow to the browser that asked for the authorization URL (SPEC §3.2.2), against
@@ -9,17 +9,21 @@ import { peekState, STATE_LIFETIME_MS } from '../../core/crypto/oauthState.js';
  * user-agent's authenticated state" (https://datatracker.ietf.org/doc/html/rfc6749#section-10.12).
  *
  * The answer that hands out the URL sets a random value in a cookie; only its hash is stored with
- * the state's nonce, and the callback checks the cookie the browser sends back against it. Each
- * attempt has its own cookie, named after its nonce, so two tabs linking at once do not undo each
- * other; each lives as long as its state and is cleared by its callback.
- * `__Host-` forces Secure, Path=/ and no Domain (the cookie cannot be planted from a sibling
- * domain); HttpOnly keeps it from scripts; SameSite=Lax still sends it on the top-level GET
- * navigation that Google's redirect is
+ * the state's nonce, and the callback checks the cookie the browser sends back against it, then
+ * clears it (single use, like the state).
+ * The cookie is named `__session` because Firebase Hosting, which serves the console and rewrites
+ * `/api` and `/oauthCallback` to the functions on the same origin, strips every other cookie from
+ * the requests it forwards (https://firebase.google.com/docs/hosting/manage-cache#using_cookies).
+ * That name rules out the `__Host-` prefix, so the cookie carries the same attributes by hand:
+ * Secure, Path=/ and no Domain; HttpOnly keeps it from scripts; SameSite=Lax still sends it on the
+ * top-level GET navigation that Google's redirect is
  * (https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Set-Cookie#cookie_prefixes).
+ * One cookie per browser means the latest attempt wins: a second link started in another tab
+ * before the first came back supersedes it, and the first answers `state_invalid` (try again).
  * Chromium counts http://127.0.0.1 and localhost as secure contexts, so the local stack works too.
  */
 
-/** What the flow links: a Google account for sync (§3.2) or a mailbox (§3.8.1); one cookie each. */
+/** What the flow links: a Google account for sync (§3.2) or a mailbox (§3.8.1). */
 export type LinkPurpose = 'google' | 'mailbox';
 
 export interface BrowserBinding {
@@ -33,38 +37,26 @@ const ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=Lax';
 
 const hashOf = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 
-/** One cookie per attempt: the purpose and a digest of the state's nonce (which is no secret). */
-const cookieName = (purpose: LinkPurpose, nonce: string) =>
-  `__Host-crm-link-${purpose}-${hashOf(nonce).slice(0, 16)}`;
+/** The one cookie name that Firebase Hosting forwards to the functions (see above). */
+const COOKIE = '__session';
 
-export function bindBrowser(purpose: LinkPurpose, nonce: string): BrowserBinding {
+export function bindBrowser(): BrowserBinding {
   const value = randomBytes(32).toString('base64url');
   return {
     hash: hashOf(value),
-    setCookie: `${cookieName(purpose, nonce)}=${value}; Max-Age=${STATE_LIFETIME_MS / 1000}; ${ATTRIBUTES}`,
+    setCookie: `${COOKIE}=${value}; Max-Age=${STATE_LIFETIME_MS / 1000}; ${ATTRIBUTES}`,
   };
 }
 
-/**
- * The `Set-Cookie` header value that removes the binding of the attempt whose `state` came back,
- * whatever its outcome (single use, like the state). The state is only peeked at: clearing a cookie
- * of ours by name is harmless even for a forged one. Undefined when the state names no nonce.
- */
-export function releaseBrowser(purpose: LinkPurpose, state: string | null): string | undefined {
-  const nonce = state ? peekState(state)?.nonce : undefined;
-  if (!nonce) return undefined;
-  return `${cookieName(purpose, nonce)}=; Max-Age=0; ${ATTRIBUTES}`;
+/** The `Set-Cookie` header value that removes the binding once its callback came back, whatever its outcome. */
+export function releaseBrowser(): string {
+  return `${COOKIE}=; Max-Age=0; ${ATTRIBUTES}`;
 }
 
-/** Whether the request's `Cookie` header carries the binding of this attempt whose hash was stored. */
-export function isSameBrowser(
-  purpose: LinkPurpose,
-  nonce: string,
-  cookieHeader: string | undefined,
-  storedHash: string | undefined,
-): boolean {
+/** Whether the request's `Cookie` header carries the binding whose hash was stored with the nonce. */
+export function isSameBrowser(cookieHeader: string | undefined, storedHash: string | undefined): boolean {
   if (!storedHash) return false;
-  const value = readCookie(cookieHeader, cookieName(purpose, nonce));
+  const value = readCookie(cookieHeader, COOKIE);
   if (!value) return false;
   const given = Buffer.from(hashOf(value));
   const expected = Buffer.from(storedHash);

@@ -1,6 +1,7 @@
 import { deleteAccountTree, saveLinkedAccount } from '../../adapters/firestore/accounts.js';
 import { consumeNonce } from '../../adapters/firestore/oauthStates.js';
 import {
+  type CodeExchange,
   exchangeCode,
   type GoogleIdentity,
   type OAuthApp,
@@ -11,9 +12,10 @@ import { keyVersion } from '../../adapters/secrets/encryptionKeys.js';
 import { peekState, pkceVerifier, verifyState } from '../../core/crypto/oauthState.js';
 import type { LinkedAccountRecord } from '../../domain/accounts/linkedAccount.js';
 import { log } from '../../logging.js';
-import { forgetAccessToken } from '../accounts/accessTokens.js';
+import { forgetAccessToken, rememberAccessToken } from '../accounts/accessTokens.js';
 import { recordGoogleEmailOnOwnContact } from '../accounts/ownContact.js';
 import { openRefreshToken, sealRefreshToken } from '../accounts/tokenVault.js';
+import { stopCalendarWatch, watchCalendar } from '../calendarPush/watchCalendar.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
 import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { isSameBrowser, type LinkPurpose } from './browserBinding.js';
@@ -102,7 +104,7 @@ export async function checkState(
   // Unknown or already used (a replay), or issued to someone else: all the same to the browser.
   if (!stored) return { ok: false, code: 'state_invalid', why: 'nonce unknown or already used' };
   if (stored.uid !== uid) return { ok: false, code: 'state_invalid', why: 'nonce issued to another user' };
-  if (!isSameBrowser(purpose, nonce, cookieHeader, stored.browserHash))
+  if (!isSameBrowser(cookieHeader, stored.browserHash))
     return { ok: false, code: 'state_invalid', why: 'not the browser that asked for the URL' };
   if (stored.expiresAt.getTime() < now.getTime())
     return { ok: false, code: 'state_expired', why: 'nonce expired' };
@@ -125,6 +127,47 @@ export async function discard(token: string | undefined, why: string): Promise<v
   } catch (error) {
     log.warn('could not revoke a refused grant', { why, error });
   }
+}
+
+export type Granted =
+  | { ok: true; exchanged: CodeExchange; identity: GoogleIdentity; issued: string | undefined }
+  | { ok: false; code: 'google_error' | 'domain_not_allowed'; why: string; fields: Record<string, unknown> };
+
+/**
+ * The steps every link shares after the state checked out: the code exchange with the PKCE verifier,
+ * the id_token's verification, and the allowed domains. A grant refused here is revoked at once.
+ */
+export async function exchangeAndVerify(
+  app: OAuthApp,
+  code: string,
+  verifier: string,
+  allowedDomains: readonly string[],
+): Promise<Granted> {
+  let exchanged: CodeExchange;
+  try {
+    exchanged = await exchangeCode(app, code, verifier);
+  } catch (error) {
+    return { ok: false, code: 'google_error', why: 'the code exchange failed', fields: { error } };
+  }
+  const issued = exchanged.refreshToken ?? exchanged.accessToken;
+  let identity: GoogleIdentity;
+  try {
+    if (!exchanged.idToken) throw new Error('no id_token in the token response');
+    identity = await verifyIdentity(app, exchanged.idToken);
+  } catch (error) {
+    await discard(issued, 'identity');
+    return { ok: false, code: 'google_error', why: 'the id_token did not verify', fields: { error } };
+  }
+  if (!isDomainAllowed(identity, allowedDomains)) {
+    await discard(issued, 'domain');
+    return {
+      ok: false,
+      code: 'domain_not_allowed',
+      why: 'the account is outside the allowed domains',
+      fields: { hostedDomain: identity.hostedDomain ?? null },
+    };
+  }
+  return { ok: true, exchanged, identity, issued };
 }
 
 export async function completeLinking({ query, cookieHeader }: CallbackRequest): Promise<LinkOutcome> {
@@ -151,30 +194,9 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
     return failure('google_error', 'the Google app is not configured any more', { uid, error });
   }
 
-  let exchanged: Awaited<ReturnType<typeof exchangeCode>>;
-  try {
-    exchanged = await exchangeCode(app, code, checked.verifier);
-  } catch (error) {
-    return failure('google_error', 'the code exchange failed', { uid, error });
-  }
-  const issued = exchanged.refreshToken ?? exchanged.accessToken;
-
-  let identity: GoogleIdentity;
-  try {
-    if (!exchanged.idToken) throw new Error('no id_token in the token response');
-    identity = await verifyIdentity(app, exchanged.idToken);
-  } catch (error) {
-    await discard(issued, 'identity');
-    return failure('google_error', 'the id_token did not verify', { uid, error });
-  }
-
-  if (!isDomainAllowed(identity, allowedDomains)) {
-    await discard(issued, 'domain');
-    return failure('domain_not_allowed', 'the account is outside the allowed domains', {
-      uid,
-      hostedDomain: identity.hostedDomain ?? null,
-    });
-  }
+  const granted = await exchangeAndVerify(app, code, checked.verifier, allowedDomains);
+  if (!granted.ok) return failure(granted.code, granted.why, { uid, ...granted.fields });
+  const { exchanged, identity, issued } = granted;
 
   const grant = evaluateGrant(parseScopeString(exchanged.scope));
   if (!grant.capabilities.contacts && !grant.capabilities.calendar) {
@@ -211,8 +233,15 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
   });
   const { account, replaced } = saved;
   forgetAccessToken(uid);
+  if (exchanged.accessToken && exchanged.expiresAt) {
+    rememberAccessToken(account, { accessToken: exchanged.accessToken, expiresAt: exchanged.expiresAt });
+  }
+  // The old link's channel is stopped with its own grant, before that grant may be revoked (§3.10).
+  const previous = replaced.at(-1);
+  if (previous) await stopCalendarWatch(uid, previous);
   await cleanUpReplaced(uid, account, replaced);
   await refreshSyncSchedule(uid); // automatic sync resumes (or starts) for the new link
+  await watchCalendar(uid, { replace: true }); // never throws: without a channel, polling still runs
   await recordGoogleEmailOnOwnContact(
     { uid, email: checked.email, emailVerified: checked.emailVerified },
     identity.email,

@@ -24,7 +24,7 @@ export async function startLinking(caller: Caller): Promise<{ authorizationUrl: 
   const key = await currentKey();
   const now = linkingClock.now();
   const nonce = newNonce();
-  const browser = bindBrowser('google', nonce);
+  const browser = bindBrowser();
   await saveNonce(nonce, {
     uid: caller.uid,
     email: caller.email,

@@ -1,19 +1,20 @@
 import { mailboxIdOf, saveLinkedMailbox } from '../../adapters/firestore/mailboxes.js';
-import {
-  exchangeCode,
-  type GoogleIdentity,
-  revokeToken,
-  verifyIdentity,
-} from '../../adapters/google/oauth.js';
+import { revokeToken } from '../../adapters/google/oauth.js';
 import { ImapSession } from '../../adapters/imap/session.js';
 import { SENT_FOLDER } from '../../domain/mail/email.js';
 import { log } from '../../logging.js';
 import { openMailboxToken, sealMailboxToken } from '../accounts/tokenVault.js';
 import { linkingClock } from '../linking/clock.js';
-import { type CallbackRequest, checkState, discard, type LinkErrorCode } from '../linking/completeLinking.js';
-import { isDomainAllowed } from '../linking/domains.js';
+import {
+  type CallbackRequest,
+  checkState,
+  discard,
+  exchangeAndVerify,
+  type LinkErrorCode,
+} from '../linking/completeLinking.js';
 import { parseScopeString } from '../linking/scopes.js';
 import { activeApp } from '../settings/googleSettings.js';
+import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { type MailApp, resolveMailApp } from './providers.js';
 import { MAIL_SCOPE } from './startMailboxLinking.js';
 
@@ -81,25 +82,9 @@ export async function completeMailboxLinking({
   } catch (error) {
     return failure('google_error', 'the mail provider is not configured any more', { uid, error });
   }
-  let exchanged: Awaited<ReturnType<typeof exchangeCode>>;
-  try {
-    exchanged = await exchangeCode(app, code, checked.verifier);
-  } catch (error) {
-    return failure('google_error', 'the code exchange failed', { uid, error });
-  }
-  const issued = exchanged.refreshToken ?? exchanged.accessToken;
-  let identity: GoogleIdentity;
-  try {
-    if (!exchanged.idToken) throw new Error('no id_token in the token response');
-    identity = await verifyIdentity(app, exchanged.idToken);
-  } catch (error) {
-    await discard(issued, 'identity');
-    return failure('google_error', 'the id_token did not verify', { uid, error });
-  }
-  if (!isDomainAllowed(identity, allowedDomains)) {
-    await discard(issued, 'domain');
-    return failure('domain_not_allowed', 'the mailbox is outside the allowed domains', { uid });
-  }
+  const granted = await exchangeAndVerify(app, code, checked.verifier, allowedDomains);
+  if (!granted.ok) return failure(granted.code, granted.why, { uid, ...granted.fields });
+  const { exchanged, identity, issued } = granted;
   if (identity.email !== requested.email) {
     await discard(issued, 'mismatch');
     return failure('mailbox_mismatch', 'another Google account consented than the mailbox asked for', {
@@ -144,6 +129,7 @@ export async function completeMailboxLinking({
         log.warn("could not revoke the replaced mailbox's token", { uid, mailboxId: id, error }),
       );
   }
+  await refreshSyncSchedule(uid);
   log.info('mailbox linked', { uid, mailboxId: id, relinked: saved.replaced !== undefined });
   return { ok: true, mailboxId: id };
 }

@@ -3,6 +3,7 @@ import { type FreshAccessToken, OAuthFailure, refreshAccessToken } from '../../a
 import { AppError } from '../../errors.js';
 import { log } from '../../logging.js';
 import { openMailboxToken } from '../accounts/tokenVault.js';
+import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { resolveMailApp } from './providers.js';
 
 /**
@@ -32,6 +33,7 @@ export function forgetMailboxToken(mailboxId: string): void {
 export async function markReauthRequired(mailbox: MailboxRecord, reason: string): Promise<never> {
   cache.delete(mailbox.id);
   await markMailboxReauthRequired(mailbox.id, mailbox.refreshToken, reason);
+  await refreshSyncSchedule(mailbox.uid); // a mailbox that needs reauthorization is not dispatched
   log.warn('a mailbox needs to be linked again', { uid: mailbox.uid, mailboxId: mailbox.id, reason });
   throw new MailboxReauthRequired(mailbox.id);
 }

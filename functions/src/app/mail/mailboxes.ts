@@ -14,6 +14,7 @@ import { PERIOD_MINUTES } from '../../domain/sync/model.js';
 import { AppError, notFound, preconditionFailed } from '../../errors.js';
 import { log } from '../../logging.js';
 import { openMailboxToken } from '../accounts/tokenVault.js';
+import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { forgetMailboxToken } from './mailboxAccess.js';
 
 /** The caller's mailboxes (SPEC §3.8.1, §4.3 `Mailbox`): list, settings, removal with revocation. */
@@ -98,6 +99,7 @@ export async function patchMailbox(
     return { ...change, ...(change.folders ? { folders: [...new Set(change.folders)] } : {}) };
   });
   if (!updated) throw notFound('Mailbox');
+  await refreshSyncSchedule(uid);
   return updated;
 }
 
@@ -129,5 +131,6 @@ export async function removeMailbox(uid: string, id: string, ifMatch?: number): 
   }
   await deleteMailbox(id);
   forgetMailboxToken(id);
+  await refreshSyncSchedule(uid);
   log.info('mailbox removed', { uid, mailboxId: id });
 }

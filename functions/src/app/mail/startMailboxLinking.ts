@@ -49,7 +49,7 @@ export async function startMailboxLinking(
   const key = await currentKey();
   const now = linkingClock.now();
   const nonce = newNonce();
-  const browser = bindBrowser('mailbox', nonce);
+  const browser = bindBrowser();
   await saveNonce(nonce, {
     uid: caller.uid,
     email: caller.email,

@@ -1,4 +1,5 @@
 import type { LinkedAccountRecord } from '../accounts/linkedAccount.js';
+import type { MailCounts } from '../mail/email.js';
 
 /**
  * The shared vocabulary of a sync run (SPEC §3.6, §4.3 `SyncRun`, `SyncSettings`): what a run is,
@@ -6,8 +7,12 @@ import type { LinkedAccountRecord } from '../accounts/linkedAccount.js';
  * (app/sync/runs) and each kind's sync (app/sync/contacts, app/sync/activities) meet here.
  */
 
-export const SYNC_KINDS = ['contacts', 'activities'] as const;
+export const SYNC_KINDS = ['contacts', 'activities', 'mail'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
+/** The kinds that sync through the linked Google account; `mail` goes through mailboxes (§3.8). */
+export const ACCOUNT_KINDS = ['contacts', 'activities'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+export const isAccountKind = (kind: SyncKind): kind is AccountKind => kind !== 'mail';
 
 export const PERIOD_MINUTES = [5, 10, 15, 30, 60, 120, 240, 480, 720, 1440] as const;
 export type PeriodMinutes = (typeof PERIOD_MINUTES)[number];
@@ -73,7 +78,7 @@ export interface SyncRun {
   queuedAt: string;
   startedAt?: string;
   finishedAt?: string;
-  counts: Partial<Record<SyncKind, KindCounts>>;
+  counts: Partial<Record<AccountKind, KindCounts>> & { mail?: MailCounts };
   conflicts: SyncConflict[];
   errors: ItemError[];
   error?: { code: string; message: string };
@@ -114,11 +119,11 @@ export type KindSync<Settings> = (context: KindSyncContext<Settings>) => Promise
 
 /** Each kind's own CRM counter besides created/updated/linked (§3.4.5 untagged, §3.5.5 canceled). */
 const OWN_CRM_COUNTER = { contacts: 'untagged', activities: 'canceled' } as const satisfies Record<
-  SyncKind,
+  AccountKind,
   keyof KindCounts['toCrm']
 >;
 
-export function emptyCounts(kind: SyncKind): KindCounts {
+export function emptyCounts(kind: AccountKind): KindCounts {
   return {
     toGoogle: { created: 0, updated: 0, removed: 0 },
     toCrm: { created: 0, updated: 0, linked: 0, [OWN_CRM_COUNTER[kind]]: 0 },

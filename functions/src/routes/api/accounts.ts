@@ -57,7 +57,7 @@ export const accountRoutes: Route<UserContext>[] = [
       summary: 'Start linking a Google account',
       description:
         "Answers Google's authorization URL (offline access, consent, PKCE, a signed single-use state " +
-        'that expires in 10 minutes) and sets a `__Host-` cookie that binds the flow to this browser. ' +
+        'that expires in 10 minutes) and sets a `__session` cookie that binds the flow to this browser. ' +
         'Open the URL in the same browser; Google comes back to `oauthCallback`.',
       success: [
         {

@@ -3,6 +3,7 @@ import { openApiRoute } from '../openapi.js';
 import { accountRoutes } from './accounts.js';
 import { activityRoutes } from './activities.js';
 import { contactRoutes } from './contacts.js';
+import { emailRoutes } from './emails.js';
 import { mailboxRoutes } from './mailboxes.js';
 import { meRoutes } from './me.js';
 import { syncRunRoutes } from './syncRuns.js';
@@ -20,6 +21,7 @@ export const apiFunction: HttpFunctionSpec<UserContext> = {
     ...meRoutes,
     ...accountRoutes,
     ...mailboxRoutes,
+    ...emailRoutes,
     ...syncSettingsRoutes,
     ...syncRunRoutes,
     ...contactRoutes,

@@ -2,12 +2,12 @@ import { GoogleApiFailure } from '../../../adapters/google/apiErrors.js';
 import type { FieldConflict } from '../../../core/sync/merge.js';
 import { UnreadableRecordError } from '../../../core/sync/unreadable.js';
 import {
+  type AccountKind,
   emptyCounts,
   type ItemError,
   type KindCounts,
   type KindSyncResult,
   type SyncConflict,
-  type SyncKind,
 } from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { log } from '../../../logging.js';
@@ -30,7 +30,7 @@ export class KindReport {
 
   /** `counts`: the run's live counts of this kind (KindSyncContext.counts), else a fresh set. */
   constructor(
-    readonly kind: SyncKind,
+    readonly kind: AccountKind,
     private readonly uid: string,
     counts: KindCounts = emptyCounts(kind),
   ) {
@@ -97,7 +97,7 @@ export class KindReport {
  * CRM's its API error code (SPEC §4.3), `unreadable_record` for data the sync cannot read, and
  * `internal` for anything else recorded by hand (its detail stays in the log: it may carry anything).
  */
-export function itemError(kind: SyncKind, recordId: string, error: unknown): ItemError {
+export function itemError(kind: AccountKind, recordId: string, error: unknown): ItemError {
   if (error instanceof GoogleApiFailure) {
     return { kind, recordId, code: `google_${error.kind}`, message: itemMessage(error.message) };
   }

@@ -1,9 +1,9 @@
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type {
+  AccountKind,
   KindSync,
   KindSyncContext,
   KindSyncResult,
-  SyncKind,
   SyncSettings,
 } from '../../../domain/sync/model.js';
 import { syncActivities } from '../activities/syncActivities.js';
@@ -15,6 +15,8 @@ import type { RunError } from './runOutcome.js';
  * permitted, the account was granted its scope, §3.2.4) and the sync that runs it. The run
  * orchestration (runUserSync.ts) knows kinds only through this table, so adding a kind is: its name
  * in `SYNC_KINDS` and its settings in `SyncSettings` (domain/sync/model.ts), and one entry here.
+ * Kind `mail` is not here: it syncs through the user's mailboxes, each with its own grant and
+ * settings (SPEC §3.8), not through the linked account (runUserSync's `attemptMail`).
  */
 
 export interface KindDefinition<Settings> {
@@ -26,9 +28,9 @@ export interface KindDefinition<Settings> {
   notConfigured(settings: Settings): string | undefined;
 }
 
-export type KindSyncs = { [K in SyncKind]: KindSync<SyncSettings[K]> };
+export type KindSyncs = { [K in AccountKind]: KindSync<SyncSettings[K]> };
 
-const KIND_DEFINITIONS: { [K in SyncKind]: KindDefinition<SyncSettings[K]> } = {
+const KIND_DEFINITIONS: { [K in AccountKind]: KindDefinition<SyncSettings[K]> } = {
   contacts: {
     capability: 'contacts',
     grantedData: 'contacts',
@@ -50,7 +52,7 @@ const KIND_DEFINITIONS: { [K in SyncKind]: KindDefinition<SyncSettings[K]> } = {
 export const KIND_SYNCS: KindSyncs = { contacts: syncContacts, activities: syncActivities };
 
 /** Why `kind` is skipped for this user, or undefined when it runs. */
-export function skipReason<K extends SyncKind>(
+export function skipReason<K extends AccountKind>(
   kind: K,
   settings: SyncSettings,
   account: LinkedAccountRecord,
@@ -68,7 +70,7 @@ export function skipReason<K extends SyncKind>(
 }
 
 /** Runs one kind's sync with the settings of that kind. */
-export function runKind<K extends SyncKind>(
+export function runKind<K extends AccountKind>(
   syncs: KindSyncs,
   kind: K,
   settings: SyncSettings,

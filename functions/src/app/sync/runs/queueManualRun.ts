@@ -1,6 +1,6 @@
 import { inRunLedger, readLeaseNow, writeLeaseIfUnchanged } from '../../../adapters/firestore/syncLease.js';
 import { newRunId, readRun } from '../../../adapters/firestore/syncRuns.js';
-import type { SyncKind, SyncRun } from '../../../domain/sync/model.js';
+import type { RunTrigger, SyncKind, SyncRun } from '../../../domain/sync/model.js';
 import { AppError } from '../../../errors.js';
 import { abandonedRun, failedRun, isFinished, isLive, iso, QUEUED_RUN_TIMEOUT_MS } from './lease.js';
 
@@ -15,21 +15,33 @@ import { abandonedRun, failedRun, isFinished, isLive, iso, QUEUED_RUN_TIMEOUT_MS
 export interface QueuedRun {
   runId: string;
   coalesced: boolean;
+  /** For a coalesced run: whether it is still waiting (`queued`) or already working (`running`). */
+  state?: 'queued' | 'running';
 }
 
 /** Rounds of read-then-write a caller tries before it answers "try again" (each loser re-reads). */
 const MAX_ROUNDS = 5;
 
-export async function queueManualRun(uid: string, kinds: SyncKind[], now: number): Promise<QueuedRun> {
+/**
+ * `trigger`: what the run records; `manual` for `syncNow`, `schedule` for the automatic runs that a
+ * calendar change notification queues (SPEC §3.10) — both are requested by run id on Pub/Sub.
+ */
+export async function queueManualRun(
+  uid: string,
+  kinds: SyncKind[],
+  now: number,
+  trigger: RunTrigger = 'manual',
+): Promise<QueuedRun> {
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     const reading = await readLeaseNow(uid);
     const { lease } = reading;
     const holder = lease ? await readRun(uid, lease.runId) : undefined;
     const active = lease && holder && !isFinished(holder) ? holder : undefined;
-    if (lease && active && isLive(lease, now)) return { runId: active.id, coalesced: true };
+    if (lease && active && isLive(lease, now))
+      return { runId: active.id, coalesced: true, state: lease.state };
     const run: SyncRun = {
       id: newRunId(uid),
-      trigger: 'manual',
+      trigger,
       kinds,
       status: 'queued',
       queuedAt: iso(now),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
+import { listMailboxes } from '../../../adapters/firestore/mailboxes.js';
 import { publishSyncRequests } from '../../../adapters/pubsub/publisher.js';
 import { invalid, parseOrThrow } from '../../../domain/crm/validation.js';
 import { SYNC_KINDS } from '../../../domain/sync/model.js';
@@ -32,20 +33,42 @@ export async function requestSync(
     throw invalid({ body: 'must be a JSON object such as {"kinds": ["contacts"]}' });
   }
   const { kinds: requested } = parseOrThrow(SyncNowBodySchema, body ?? {});
-  // Kinds in their fixed order, whatever order the caller named them in.
-  const kinds = SYNC_KINDS.filter((kind) => !requested || requested.includes(kind));
-  if (!(await linkedAccountOf(uid))) {
+  // A mailbox is enough for kind mail (SPEC §3.8.2); the other kinds need the linked account.
+  const [account, mailboxes] = await Promise.all([linkedAccountOf(uid), listMailboxes(uid)]);
+  // Kinds in their fixed order, whatever order the caller named them in; left out, every kind the
+  // user can run (mail only with a mailbox).
+  const kinds = SYNC_KINDS.filter((kind) =>
+    requested ? requested.includes(kind) : kind !== 'mail' || mailboxes.length > 0,
+  );
+  const onlyMail = kinds.length === 1 && kinds[0] === 'mail';
+  if (mailboxes.length === 0 && onlyMail) {
+    throw new AppError('no_mailbox', 'Link a mailbox before running the mail sync.');
+  }
+  if (!account && (mailboxes.length === 0 || !kinds.includes('mail'))) {
     throw new AppError('no_linked_account', 'Link a Google account before running the sync.');
   }
   const queued = await queueManualRun(uid, kinds, now());
-  if (queued.coalesced) return queued;
-  try {
-    await publishSyncRequests([{ trigger: 'manual', uid, runId: queued.runId }]);
-  } catch (error) {
-    log.error('could not publish a sync request', { uid, runId: queued.runId, error });
-    await abandonUnpublishedRun(uid, queued.runId, now());
-    throw new AppError('unavailable', 'The sync could not be queued right now; try again in a moment.');
-  }
+  if (queued.coalesced) return { runId: queued.runId, coalesced: true };
+  await publishQueuedRun(uid, queued.runId, now);
   log.info('manual sync queued', { uid, runId: queued.runId, kinds });
   return queued;
+}
+
+/**
+ * Publishes the request of a run just queued. When Pub/Sub does not take it, the run fails and frees
+ * the user at once, and the caller is told to try again (`unavailable`).
+ */
+export async function publishQueuedRun(uid: string, runId: string, now: () => number): Promise<void> {
+  try {
+    await publishSyncRequests([{ trigger: 'manual', uid, runId }]);
+  } catch (error) {
+    log.error('could not publish a sync request', { uid, runId, error });
+    await abandonUnpublishedRun(uid, runId, now());
+    throw new AppError(
+      'unavailable',
+      'The sync could not be queued right now; try again in a moment.',
+      undefined,
+      { retryAfterSeconds: 1 },
+    );
+  }
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
+import { listMailboxes } from '../../../adapters/firestore/mailboxes.js';
 import { readSyncSettings, recordKindCompleted } from '../../../adapters/firestore/syncSettings.js';
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import type { SyncRequest } from '../../../domain/sync/messages.js';
 import {
+  type AccountKind,
   emptyCounts,
   type KindCounts,
   SYNC_KINDS,
@@ -13,6 +15,7 @@ import {
 } from '../../../domain/sync/model.js';
 import { log } from '../../../logging.js';
 import { forgetAccessToken, getAccessToken } from '../../accounts/accessTokens.js';
+import type { MailSyncResult } from '../../mail/syncMail.js';
 import { type Claim, claimRun } from './claimRun.js';
 import { isTransientInfrastructureFault } from './faults.js';
 import { finishRun, type Holding, renewLease, saveProgress, yieldLease } from './heldRun.js';
@@ -38,6 +41,7 @@ import {
 
 export interface RunDependencies {
   kindSyncs: KindSyncs;
+  syncMail: (uid: string, now: () => number) => Promise<MailSyncResult>;
   /** Milliseconds since the epoch; tests move it. */
   now: () => number;
 }
@@ -51,13 +55,22 @@ export async function runUserSync(
   request: SyncRequest,
   dependencies: Partial<RunDependencies> = {},
 ): Promise<HandledRequest> {
-  const deps: RunDependencies = { kindSyncs: KIND_SYNCS, now: Date.now, ...dependencies };
+  const deps: RunDependencies = {
+    kindSyncs: KIND_SYNCS,
+    syncMail: loadedSyncMail,
+    now: Date.now,
+    ...dependencies,
+  };
   const { uid } = request;
   if (request.trigger === 'schedule') {
-    // The fan-out dispatches only active accounts; one that went away since is not worth a run.
-    const account = await linkedAccountOf(uid);
-    if (account?.status !== 'active')
-      return skipped(request, { outcome: 'skipped', reason: 'no_active_account' });
+    // The fan-out dispatches only active accounts and mailboxes; what went away since is not worth
+    // a run: its kinds are dropped, and with none left the request is.
+    const [account, mailboxes] = await Promise.all([linkedAccountOf(uid), listMailboxes(uid)]);
+    const kinds = request.kinds.filter((kind) =>
+      kind === 'mail' ? mailboxes.some((m) => m.status === 'active') : account?.status === 'active',
+    );
+    if (kinds.length === 0) return skipped(request, { outcome: 'skipped', reason: 'no_active_account' });
+    request = { ...request, kinds };
   }
   const holder = randomUUID();
   const claim = await claimRun(request, holder, deps.now());
@@ -75,6 +88,7 @@ export async function runUserSync(
     const run = await syncKinds(claim.run, held, deps, renewal.lost);
     if (!run || !(await finishRun(held, run))) return lostLease(held);
     log.info('sync run finished', { uid, runId: run.id, status: run.status, error: run.error });
+    await followUp(held, deps.now);
     return { outcome: 'ran', run };
   } catch (error) {
     if (isTransientInfrastructureFault(error)) {
@@ -87,10 +101,30 @@ export async function runUserSync(
       code: 'internal',
       message: 'The run failed because of an internal error; the next run retries.',
     });
-    return (await finishRun(held, failed)) ? { outcome: 'ran', run: failed } : lostLease(held);
+    if (!(await finishRun(held, failed))) return lostLease(held);
+    await followUp(held, deps.now);
+    return { outcome: 'ran', run: failed };
   } finally {
     renewal.stop();
   }
+}
+
+/**
+ * Changes announced while the run worked get their one follow-up run (SPEC §3.10). Loaded when a run
+ * ends, so the function's cold start does not carry the publisher.
+ */
+async function followUp(held: Holding, now: () => number): Promise<void> {
+  try {
+    const { startFollowUp } = await import('./changeRuns.js');
+    await startFollowUp(held.uid, held.runId, now);
+  } catch (error) {
+    log.warn('could not queue the follow-up run; the sync period still applies', { uid: held.uid, error });
+  }
+}
+
+/** IMAP and MIME parsing are loaded only by runs that import mail. */
+async function loadedSyncMail(uid: string, now: () => number): Promise<MailSyncResult> {
+  return (await import('../../mail/syncMail.js')).syncMail(uid, now);
 }
 
 function skipped<T extends HandledRequest>(request: SyncRequest, result: T): T {
@@ -130,7 +164,7 @@ async function syncKinds(
   lost: () => boolean,
 ): Promise<SyncRun | undefined> {
   const [settings, account] = await Promise.all([readSyncSettings(held.uid), linkedAccountOf(held.uid)]);
-  if (!account) {
+  if (!account && !run.kinds.includes('mail')) {
     return failedRun(run, deps.now(), {
       code: 'no_linked_account',
       message: 'No Google account is linked any more: link one, then run the sync.',
@@ -138,29 +172,68 @@ async function syncKinds(
   }
   let current: SyncRun = { ...run, errors: run.errors.filter((e) => run.counts[e.kind] !== undefined) };
   const outcomes: KindOutcome[] = [];
+  // A refused account grant stops the account's other kinds, not mail: mailboxes have grants of their own.
+  let accountStopped = false;
   for (const kind of SYNC_KINDS.filter((k) => run.kinds.includes(k))) {
     if (lost()) return undefined;
+    if (accountStopped && kind !== 'mail') continue;
     if (current.counts[kind]) {
       outcomes.push({ kind, result: 'completed', itemErrors: current.errors.some((e) => e.kind === kind) });
       continue;
     }
-    const attempt = await attemptKind(kind, current, settings, account, deps);
+    const attempt =
+      kind === 'mail'
+        ? await attemptMail(current, held.uid, deps)
+        : await attemptKind(kind, current, settings, account, deps);
     outcomes.push(attempt.outcome);
     current = attempt.run;
     if (!(await saveProgress(held, current, deps.now()))) return undefined;
-    if (attempt.outcome.result === 'failed' && stopsRun(attempt.outcome.error)) break;
+    if (attempt.outcome.result === 'failed' && stopsRun(attempt.outcome.error)) accountStopped = true;
   }
   const { status, error } = runResult(outcomes);
   return { ...current, status, finishedAt: iso(deps.now()), ...(error ? { error } : {}) };
 }
 
-async function attemptKind(
-  kind: SyncKind,
+/** Kind `mail` (SPEC §3.8.2): through the user's mailboxes, whether or not a Google account is linked. */
+async function attemptMail(
   run: SyncRun,
-  settings: SyncSettings,
-  account: LinkedAccountRecord,
+  uid: string,
   deps: RunDependencies,
 ): Promise<{ outcome: KindOutcome; run: SyncRun }> {
+  try {
+    const result = await deps.syncMail(uid, deps.now);
+    await recordKindCompleted(uid, 'mail', new Date(deps.now()));
+    return {
+      outcome: { kind: 'mail', result: 'completed', itemErrors: result.errors.length > 0 },
+      run: {
+        ...run,
+        counts: { ...run.counts, mail: result.counts },
+        errors: appendErrors(run.errors, result.errors),
+      },
+    };
+  } catch (error) {
+    if (isTransientInfrastructureFault(error)) throw error;
+    const failure = kindError('mail', error);
+    log.warn('sync kind failed', { uid, runId: run.id, kind: 'mail', code: failure.code, error });
+    const result = failure.code === 'no_mailbox' ? 'skipped' : 'failed';
+    return { outcome: { kind: 'mail', result, error: failure }, run: withKindError(run, 'mail', failure) };
+  }
+}
+
+async function attemptKind(
+  kind: AccountKind,
+  run: SyncRun,
+  settings: SyncSettings,
+  account: LinkedAccountRecord | undefined,
+  deps: RunDependencies,
+): Promise<{ outcome: KindOutcome; run: SyncRun }> {
+  if (!account) {
+    const error = {
+      code: 'no_linked_account',
+      message: 'No Google account is linked: link one to sync this kind.',
+    };
+    return { outcome: { kind, result: 'skipped', error }, run: withKindError(run, kind, error) };
+  }
   const { uid } = account;
   const skip = skipReason(kind, settings, account);
   if (skip) {

@@ -115,9 +115,16 @@ async function dispatchRange(
   const consume = async (schedules: AsyncGenerator<DueSchedule>, queryIndex: number) => {
     for await (const schedule of schedules) {
       if (failure) throw failure;
-      // An account of another OAuth app needs reauthorization: not dispatched (SPEC §3.1.3).
-      if (schedule.clientId !== app.clientId) continue;
-      const due = dueDispatch<SyncKind>(plan, schedule.slots);
+      // An account of another OAuth app needs reauthorization: its kinds are not dispatched (SPEC
+      // §3.1.3); mail goes through the mailboxes' own grants.
+      const slots =
+        schedule.clientId === app.clientId
+          ? schedule.slots
+          : schedule.slots.mail
+            ? { mail: schedule.slots.mail }
+            : undefined;
+      if (!slots) continue;
+      const due = dueDispatch<SyncKind>(plan, slots);
       if (!due || due.ownerQuery !== queryIndex) continue;
       batch.push({ trigger: 'schedule', uid: schedule.uid, kinds: due.kinds, dueMinute: due.dueMinute });
       dispatched += 1;
