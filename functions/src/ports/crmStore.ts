@@ -68,6 +68,8 @@ export interface CrmStore {
    * Only a verified email adopts an existing contact, and never one that is another user's own.
    */
   ensureUserContact(user: OwnContactUser): Promise<Contact>;
+  /** The CRM user whose own contact `contactId` is, or undefined for a contact no user owns. */
+  userOwningContact(contactId: string): Promise<string | undefined>;
 
   /**
    * `id`: a caller-chosen id (the sync derives one from the Google contact it imports, so that an

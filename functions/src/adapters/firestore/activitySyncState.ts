@@ -3,9 +3,7 @@ import { eventKeyDocId } from '../../core/sync/activities/ids.js';
 import type { ActivityLink } from '../../core/sync/activities/plan.js';
 import type { ListPosition } from '../google/calendar.js';
 import { AccountSyncState, BATCH_LIMIT } from './accountSyncState.js';
-import { listAccounts } from './accounts.js';
-import { COLLECTIONS } from './crm/records.js';
-import { ACTIVITY_EVENT_INDEX, USERS } from './syncStatePaths.js';
+import { ACTIVITY_EVENT_INDEX } from './syncStatePaths.js';
 
 /**
  * Where the activity sync keeps its state (SPEC §2): per linked account, the cursor document
@@ -201,22 +199,4 @@ export class EventIndex {
   async settle(key: string): Promise<void> {
     await this.ref(key).update({ pending: false });
   }
-}
-
-/**
- * True when `contactId` is the own contact of a CRM user whose activity sync is configured (a start
- * date and a linked account with the calendar granted): that user's sync exports their meetings
- * (SPEC §3.5.1). Two or three reads, made only for activities not linked yet.
- */
-export async function organizerSyncsActivities(db: Firestore, contactId: string): Promise<boolean> {
-  const owners = await db
-    .collection(COLLECTIONS.userContacts)
-    .where('contactId', '==', contactId)
-    .limit(1)
-    .get();
-  const uid = owners.docs[0]?.id;
-  if (!uid) return false;
-  const settings = (await db.collection(USERS).doc(uid).get()).get('syncSettings.activities.syncSince');
-  if (typeof settings !== 'string') return false;
-  return (await listAccounts(uid)).some((account) => account.capabilities.calendar);
 }

@@ -1,4 +1,4 @@
-import { FieldValue, type Query, type Transaction } from '@google-cloud/firestore';
+import { FieldValue, type Query } from '@google-cloud/firestore';
 import {
   type ClaimDecision,
   type ClaimPolicy,
@@ -7,9 +7,10 @@ import {
   INITIAL_TICK_STATE,
   type TickState,
 } from '../../core/schedule/claims.js';
-import { SYNC_KINDS, type SyncKind } from '../../domain/sync/model.js';
+import { SYNC_KINDS, type SyncKind, type SyncSettings } from '../../domain/sync/model.js';
 import { firestore } from './client.js';
-import { USER_SYNC_STATE_COLLECTIONS, USERS } from './syncStatePaths.js';
+import { readSyncSettingsIn } from './syncSettings.js';
+import { USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
 
 /**
  * The automatic-sync schedule in Firestore (SPEC §3.6).
@@ -52,19 +53,17 @@ function scheduleFields(slots: UserSchedule['slots']): Record<string, unknown> {
 }
 
 /**
- * In one transaction, reads the user's document (`users/{uid}`, where the sync settings live) and
- * writes the schedule `derive` makes of it, or deletes it when `derive` gives none. Reading the
+ * In one transaction, reads the user's sync settings (through their owner, syncSettings.ts) and
+ * writes the schedule `derive` makes of them, or deletes it when `derive` gives none. Reading the
  * settings inside the transaction orders this write after any settings change (or tag deletion)
  * that committed before it, so the schedule never keeps a slot the settings no longer have.
  */
-export async function deriveScheduleFromUser(
+export async function deriveScheduleFromSettings(
   uid: string,
-  derive: (userData: Record<string, unknown> | undefined) => UserSchedule | undefined,
+  derive: (settings: SyncSettings) => UserSchedule | undefined,
 ): Promise<UserSchedule | undefined> {
-  const db = firestore();
-  return db.runTransaction(async (tx) => {
-    const user = await tx.get(db.collection(USERS).doc(uid));
-    const schedule = derive(user.data());
+  return firestore().runTransaction(async (tx) => {
+    const schedule = derive(await readSyncSettingsIn(tx, uid));
     if (!schedule || Object.keys(schedule.slots).length === 0) {
       tx.delete(scheduleRef(uid));
       return undefined;
@@ -82,30 +81,6 @@ export async function deriveScheduleFromUser(
 export async function readSchedule(uid: string): Promise<UserSchedule | undefined> {
   const snapshot = await scheduleRef(uid).get();
   return snapshot.exists ? toSchedule(snapshot.data() ?? {}) : undefined;
-}
-
-/**
- * For a transaction that turns `kind` off for these users (a deleted tag, SPEC §4.3): removes the
- * kind's slot, and the whole document when no other kind is left. It reads first, so call it
- * before the transaction's own writes.
- */
-export async function removeSlotInTransaction(
-  tx: Transaction,
-  uids: readonly string[],
-  kind: SyncKind,
-): Promise<void> {
-  if (uids.length === 0) return;
-  const snapshots = await tx.getAll(...uids.map(scheduleRef));
-  for (const snapshot of snapshots) {
-    const { slots } = toSchedule(snapshot.data() ?? {});
-    if (slots[kind] === undefined) continue;
-    delete slots[kind];
-    if (Object.keys(slots).length === 0) {
-      tx.delete(snapshot.ref);
-      continue;
-    }
-    tx.update(snapshot.ref, { ...scheduleFields(slots), [slotField(kind)]: FieldValue.delete() });
-  }
 }
 
 function toSchedule(data: Record<string, unknown>): UserSchedule {

@@ -1,4 +1,4 @@
-import { Timestamp } from '@google-cloud/firestore';
+import { Timestamp, type Transaction } from '@google-cloud/firestore';
 import {
   PERIOD_MINUTES,
   type PeriodMinutes,
@@ -10,8 +10,8 @@ import { firestore } from './client.js';
 import { USERS } from './syncStatePaths.js';
 
 /**
- * A user's sync preferences at `users/{uid}`: field `syncSettings` (SPEC §3.3; the CRM's tag deletion
- * edits it too, see crm/tags.ts) and field `syncLastCompleted.<kind>`, when each kind last completed.
+ * A user's sync preferences at `users/{uid}`: field `syncSettings` (SPEC §3.3; the only writer of it)
+ * and field `syncLastCompleted.<kind>`, when each kind last completed.
  * Both are preferences and history, not account state: they stay when the account is removed.
  */
 
@@ -35,7 +35,7 @@ const stringOrNull = (value: unknown) => (typeof value === 'string' && value ? v
  * document another writer left partial). Sync needs a tag or a start date: without one the kind
  * is off whatever `autoSync` says.
  */
-export function settingsFrom(stored: unknown): SyncSettings {
+function settingsFrom(stored: unknown): SyncSettings {
   const raw = (stored ?? {}) as { contacts?: Record<string, unknown>; activities?: Record<string, unknown> };
   const tagId = stringOrNull(raw.contacts?.tagId);
   const syncSince = stringOrNull(raw.activities?.syncSince);
@@ -64,6 +64,11 @@ export async function readSyncSettings(uid: string): Promise<SyncSettingsView> {
   return { ...settingsFrom(data?.syncSettings), lastSync: lastSyncFrom(data?.syncLastCompleted) };
 }
 
+/** The settings as `tx` reads them (so a write in the same transaction is ordered after them). */
+export async function readSyncSettingsIn(tx: Transaction, uid: string): Promise<SyncSettings> {
+  return settingsFrom((await tx.get(userRef(uid))).get('syncSettings'));
+}
+
 /** Replaces the whole `syncSettings` field (a PUT), leaving the rest of the user's document alone. */
 export async function writeSyncSettings(uid: string, settings: SyncSettings): Promise<void> {
   await userRef(uid).set({ syncSettings: settings }, { mergeFields: ['syncSettings'] });
@@ -78,6 +83,12 @@ export async function disableContactSyncOfTag(uid: string, tagId: string): Promi
     tx.update(userRef(uid), { 'syncSettings.contacts.autoSync': false, 'syncSettings.contacts.tagId': null });
     return true;
   });
+}
+
+/** The users whose contact sync names `tagId`. */
+export async function usersSyncingContactsOfTag(tagId: string): Promise<string[]> {
+  const users = await firestore().collection(USERS).where('syncSettings.contacts.tagId', '==', tagId).get();
+  return users.docs.map((user) => user.id);
 }
 
 /** Records that `kind` completed at `at` (what `lastSync.<kind>` shows). */

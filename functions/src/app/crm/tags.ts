@@ -1,6 +1,7 @@
 import type { Caller } from '../../domain/auth/caller.js';
 import { listScope, pageRequest } from '../../domain/crm/paging.js';
 import { parseNewTag, type StoredTag } from '../../domain/crm/tag.js';
+import { turnOffContactSyncOfDeletedTag } from '../sync/settings/syncSettings.js';
 import { actorOf, crmStore } from './store.js';
 
 /** Tag use cases (SPEC §4.3): personal tags for anyone, corporate/public ones for administrators. */
@@ -17,6 +18,11 @@ export function listTags(caller: Caller, query: URLSearchParams) {
   return crmStore().listTags(pageRequest(query, listScope.tags()), actorOf(caller));
 }
 
-export function deleteTag(caller: Caller, id: string, ifMatch?: number): Promise<void> {
-  return crmStore().deleteTag(id, { actor: actorOf(caller), ifMatch });
+/**
+ * Deletes the tag in the CRM, then turns off the contact sync that used it (SPEC §4.3). The sync
+ * settings are not the CRM's, so the store leaves them alone and this use case asks their owner.
+ */
+export async function deleteTag(caller: Caller, id: string, ifMatch?: number): Promise<void> {
+  await crmStore().deleteTag(id, { actor: actorOf(caller), ifMatch });
+  await turnOffContactSyncOfDeletedTag(id);
 }

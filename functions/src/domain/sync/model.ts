@@ -31,7 +31,7 @@ export interface ActivitySyncSettings {
   syncSince: string | null;
 }
 
-/** Stored at `users/{uid}` field `syncSettings` (the CRM turns contact sync off when its tag goes). */
+/** Stored at `users/{uid}` field `syncSettings` (deleting its tag turns contact sync off, app/crm/tags.ts). */
 export interface SyncSettings {
   contacts: ContactSyncSettings;
   activities: ActivitySyncSettings;

@@ -22,7 +22,7 @@ import { listScope, type Page } from '../../../domain/crm/paging.js';
 import { AppError, conflict } from '../../../errors.js';
 import type { ActivityQuery, WriteOptions, Written } from '../../../ports/crmStore.js';
 import { recordActivityChange } from './changeLog.js';
-import type { StoredContact } from './contacts.js';
+import type { StoredContact } from './contactDocument.js';
 import {
   COLLECTIONS,
   checkIfMatch,

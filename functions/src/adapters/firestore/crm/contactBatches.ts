@@ -5,7 +5,7 @@ import type { StoredTag } from '../../../domain/crm/tag.js';
 import type { WriteOptions, WriteSet } from '../../../ports/crmStore.js';
 import { firestoreWriteSet } from '../writeSet.js';
 import { contactChangeEntry } from './changeLog.js';
-import { personalTags, renderContact, type StoredContact } from './contacts.js';
+import { personalTags, renderContact, type StoredContact } from './contactDocument.js';
 import { contactIdsByEmail, emailIndexWrites } from './emailIndex.js';
 import { COLLECTIONS, newMeta } from './records.js';
 import { readVisibleTag } from './tags.js';

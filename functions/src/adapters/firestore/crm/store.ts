@@ -19,7 +19,8 @@ import { FirestoreWriteSet, firestoreWriteSet } from '../writeSet.js';
 import { ActivityRepository } from './activities.js';
 import { cursorNow, FEEDS, readFeed } from './changeLog.js';
 import { findContactsByEmail, getContacts, stageContactCreate } from './contactBatches.js';
-import { ContactRepository, renderContact, type StoredContact } from './contacts.js';
+import { renderContact, type StoredContact } from './contactDocument.js';
+import { ContactRepository } from './contacts.js';
 import { COLLECTIONS, inTransaction } from './records.js';
 import { TagRepository } from './tags.js';
 
@@ -78,6 +79,15 @@ export class FirestoreCrmStore implements CrmStore {
       tx.set(linkRef, { contactId: created.id, ...(email ? { email } : {}) });
       return renderContact(created.id, created.data, actor);
     });
+  }
+
+  async userOwningContact(contactId: string): Promise<string | undefined> {
+    const owners = await this.db
+      .collection(COLLECTIONS.userContacts)
+      .where('contactId', '==', contactId)
+      .limit(1)
+      .get();
+    return owners.docs[0]?.id;
   }
 
   createContact(input: NewContact, options: WriteOptions & { id?: string }): Promise<Contact> {

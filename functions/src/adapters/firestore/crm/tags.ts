@@ -10,8 +10,8 @@ import {
 } from '../../../domain/crm/tag.js';
 import { AppError } from '../../../errors.js';
 import type { WriteOptions } from '../../../ports/crmStore.js';
-import { removeSlotInTransaction } from '../syncSchedule.js';
-import type { ContactRepository, StoredContact } from './contacts.js';
+import type { StoredContact } from './contactDocument.js';
+import type { ContactRepository } from './contacts.js';
 import { COLLECTIONS, checkIfMatch, inTransaction, newMeta, pageOf, type StoredMeta } from './records.js';
 
 /**
@@ -96,9 +96,9 @@ export class TagRepository {
 
   /**
    * Removes the tag from every contact in batches (each batch one transaction, with its change
-   * entries, so the owner's sync sees the contacts leave its scope), then deletes the tag and turns
-   * off contact sync of a user whose settings name it (SPEC §4.3; Google is not touched). A crash in
-   * between leaves the tag on fewer contacts; repeating the DELETE finishes the work.
+   * entries, so the owner's sync sees the contacts leave its scope), then deletes the tag. A crash in
+   * between leaves the tag on fewer contacts; repeating the DELETE finishes the work. The sync
+   * settings that name the tag are not the CRM's: app/crm/tags.ts turns them off.
    */
   async delete(id: string, { actor, ifMatch }: WriteOptions): Promise<void> {
     await inTransaction(this.db, async (tx) => {
@@ -114,21 +114,6 @@ export class TagRepository {
           this.db.collection(COLLECTIONS.contacts).where('tagIds', 'array-contains', id).limit(UNTAG_BATCH),
         );
         if (tagged.empty) {
-          const users = await tx.get(
-            this.db.collection(COLLECTIONS.users).where('syncSettings.contacts.tagId', '==', id),
-          );
-          // The same transaction takes contact sync out of their automatic schedule (reads first).
-          await removeSlotInTransaction(
-            tx,
-            users.docs.map((user) => user.id),
-            'contacts',
-          );
-          for (const user of users.docs) {
-            tx.update(user.ref, {
-              'syncSettings.contacts.autoSync': false,
-              'syncSettings.contacts.tagId': null,
-            });
-          }
           tx.delete(snapshot.ref);
           return true;
         }

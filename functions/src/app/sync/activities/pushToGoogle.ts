@@ -1,5 +1,3 @@
-import { organizerSyncsActivities } from '../../../adapters/firestore/activitySyncState.js';
-import { firestore } from '../../../adapters/firestore/client.js';
 import {
   activityValues,
   type CalendarEvent,
@@ -20,6 +18,7 @@ import { decodePageToken, listScope, type PagePosition } from '../../../domain/c
 import { unlessNotFound } from '../runs/faults.js';
 import { cancelLinked } from './cancelLinked.js';
 import { syncLinkedPair, syncLinkedPairCountedAs } from './linkedPair.js';
+import { organizerSyncsActivities } from './organizerSync.js';
 import type { ActivityRun } from './run.js';
 
 /**
@@ -131,7 +130,7 @@ async function applyActivity(
 
 async function organizerRole(run: ActivityRun, activity: Activity): Promise<OrganizerRole> {
   if (activity.organizerContactId === run.me.contactId) return 'me';
-  if (await organizerSyncsActivities(firestore(), activity.organizerContactId)) return 'syncingUser';
+  if (await organizerSyncsActivities(run.crm, activity.organizerContactId)) return 'syncingUser';
   const takesPart = activity.participants.some(
     (p) => p.contactId === run.me.contactId || run.me.emails.has(p.email.toLowerCase()),
   );

@@ -1,7 +1,6 @@
 import { linkedAccountOf } from '../../../adapters/firestore/accounts.js';
 import { listMailboxes, type MailboxRecord } from '../../../adapters/firestore/mailboxes.js';
-import { deriveScheduleFromUser, type UserSchedule } from '../../../adapters/firestore/syncSchedule.js';
-import { settingsFrom } from '../../../adapters/firestore/syncSettings.js';
+import { deriveScheduleFromSettings, type UserSchedule } from '../../../adapters/firestore/syncSchedule.js';
 import { encodeSlot, slotOf } from '../../../core/schedule/slots.js';
 import type { LinkedAccountRecord } from '../../../domain/accounts/linkedAccount.js';
 import {
@@ -33,7 +32,7 @@ export function scheduleFor(
 ): UserSchedule | undefined {
   const slots: UserSchedule['slots'] = {};
   for (const kind of ACCOUNT_KINDS) {
-    // settingsFrom already turns autoSync off for a kind that is not configured.
+    // The stored settings (syncSettings.ts) already turn autoSync off for a kind that is not configured.
     const { autoSync, periodMinutes } = settings[kind];
     if (account?.status === 'active' && autoSync && account.capabilities[CAPABILITY[kind]])
       slots[kind] = encodeSlot(slotOf(uid, periodMinutes));
@@ -57,9 +56,7 @@ const accountVersion = (account: LinkedAccountRecord | undefined) =>
 export async function refreshSyncSchedule(uid: string): Promise<void> {
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const [account, mailboxes] = await Promise.all([linkedAccountOf(uid), listMailboxes(uid)]);
-    await deriveScheduleFromUser(uid, (user) =>
-      scheduleFor(uid, settingsFrom(user?.syncSettings), account, mailboxes),
-    );
+    await deriveScheduleFromSettings(uid, (settings) => scheduleFor(uid, settings, account, mailboxes));
     // The settings are read inside the write's transaction; the account is not (it is found by a
     // query in another module). A write based on an account that changed meanwhile is redone, so
     // of two racing refreshes the one that writes last always wrote the latest account's state.

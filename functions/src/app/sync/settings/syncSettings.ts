@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   disableContactSyncOfTag,
   readSyncSettings,
+  usersSyncingContactsOfTag,
   writeSyncSettings,
 } from '../../../adapters/firestore/syncSettings.js';
 import type { Caller } from '../../../domain/auth/caller.js';
@@ -121,4 +122,14 @@ export async function putSyncSettings(caller: Caller, body: unknown): Promise<Sy
   }
   await refreshSyncSchedule(caller.uid);
   return readSyncSettings(caller.uid);
+}
+
+/**
+ * After the tag `tagId` was deleted: turns off the contact sync of every user whose settings name it
+ * and takes it out of their automatic schedule (SPEC §4.3: nothing in Google changes).
+ */
+export async function turnOffContactSyncOfDeletedTag(tagId: string): Promise<void> {
+  for (const uid of await usersSyncingContactsOfTag(tagId)) {
+    if (await disableContactSyncOfTag(uid, tagId)) await refreshSyncSchedule(uid);
+  }
 }
