@@ -102,6 +102,10 @@ namespace inbox {
     special_use = \\Sent
     auto = subscribe
   }
+  mailbox Archive {
+    special_use = \\Archive
+    auto = subscribe
+  }
 }
 `;
 }

@@ -206,6 +206,26 @@ describe('mail: linking a mailbox and importing business mail over IMAP', functi
     assert.deepEqual(subjects, ['First', 'Second']);
   });
 
+  it('when a folder of the settings does not exist on the server, then the run names it and the other folders are imported', async () => {
+    const address = `${unique('alice')}@example.com`;
+    const ada = `${unique('ada')}@example.org`;
+    await contactWith(alice, ada);
+    const mailbox = await linkedMailbox(stack, alice, address);
+    const patched = await api(alice, 'PATCH', `/me/mailboxes/${mailbox.id}`, {
+      folders: ['INBOX', 'Nowhere'],
+    });
+    assert.equal(patched.status, 200, JSON.stringify(patched.json));
+    await seedMessages(stack, address, 'INBOX', [
+      await rawMessage({ from: ada, to: address, subject: 'Hi', text: 'x', messageId: `<${unique('m')}@x>` }),
+    ]);
+    const run = await runSync(alice);
+    assert.equal(run.counts.mail?.imported, 1, JSON.stringify(run));
+    const missing = run.errors.filter((e: { code: string }) => e.code === 'folder_not_found');
+    assert.equal(missing.length, 1, JSON.stringify(run.errors));
+    assert.match(missing[0].message, /"Nowhere" does not exist/);
+    assert.equal(missing[0].recordId, mailbox.id);
+  });
+
   it("when the same message is in two users' mailboxes, then it is one Email that lists both", async () => {
     const aliceAddress = `${unique('alice')}@example.com`;
     const bobAddress = `${unique('bob')}@example.com`;

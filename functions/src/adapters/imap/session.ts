@@ -17,6 +17,8 @@ export type ImapFaultReason =
   | 'auth_failed'
   /** The connection dropped, timed out, or the server said `[THROTTLED]` / `[UNAVAILABLE]`. */
   | 'transient'
+  /** The folder is not there (`[NONEXISTENT]`, RFC 5530): a setting to fix, not a fault to retry. */
+  | 'no_such_folder'
   | 'other';
 
 export class ImapFault extends Error {
@@ -33,6 +35,8 @@ export class ImapFault extends Error {
 interface ImapErrorLike {
   authenticationFailed?: boolean;
   responseText?: string;
+  /** imapflow's flag for a SELECT/EXAMINE of a folder the server does not have. */
+  mailboxMissing?: boolean;
   serverResponseCode?: string;
   code?: string;
   message?: string;
@@ -45,6 +49,9 @@ export function classifyImapError(error: unknown): ImapFault {
   const said = `${e.serverResponseCode ?? ''} ${e.responseText ?? ''}`.toUpperCase();
   if (e.authenticationFailed || said.includes('AUTHENTICATIONFAILED')) {
     return new ImapFault('auth_failed', 'The IMAP server refused the access token.', { cause: error });
+  }
+  if (e.mailboxMissing || said.includes('NONEXISTENT')) {
+    return new ImapFault('no_such_folder', 'The folder does not exist on the mail server.', { cause: error });
   }
   if (said.includes('THROTTLED') || said.includes('UNAVAILABLE') || said.includes('INUSE')) {
     return new ImapFault('transient', 'The IMAP server asked to try again later.', { cause: error });

@@ -19,6 +19,7 @@ import {
 } from '../../core/mail/plan.js';
 import type { Actor } from '../../domain/crm/common.js';
 import { type MailCounts, SENT_FOLDER, type ServerEndpoint } from '../../domain/mail/email.js';
+import type { ItemError } from '../../domain/sync/model.js';
 import { AppError } from '../../errors.js';
 import { log } from '../../logging.js';
 import type { CrmStore } from '../../ports/crmStore.js';
@@ -41,6 +42,8 @@ export interface MailImportContext {
   imap: ServerEndpoint;
   crm: CrmStore;
   counts: MailCounts;
+  /** Per-mailbox problems the user can fix (a folder that is not there), reported in the run. */
+  errors: ItemError[];
   now: () => number;
   /** Waits between attempts; tests make it instant. */
   sleep?: (ms: number) => Promise<void>;
@@ -88,7 +91,7 @@ export async function importMailbox(context: MailImportContext): Promise<void> {
       const session = await openSession(context);
       try {
         for (const folder of await foldersOf(session, context.mailbox))
-          await importFolder(session, folder, context);
+          await importFolderIfPresent(session, folder, context);
       } finally {
         await session.close();
       }
@@ -113,6 +116,25 @@ export async function importMailbox(context: MailImportContext): Promise<void> {
       });
       await sleep(Math.min(30_000, 500 * 2 ** attempt));
     }
+  }
+}
+
+/** A folder named in the settings but missing on the server is reported; the other folders go on. */
+async function importFolderIfPresent(
+  session: ImapSession,
+  folder: string,
+  context: MailImportContext,
+): Promise<void> {
+  try {
+    await importFolder(session, folder, context);
+  } catch (error) {
+    if (!(error instanceof ImapFault) || error.reason !== 'no_such_folder') throw error;
+    context.errors.push({
+      kind: 'mail',
+      recordId: context.mailbox.id,
+      code: 'folder_not_found',
+      message: `The folder "${folder}" does not exist in the mailbox ${context.mailbox.email}: remove it from the mailbox's folders in the synchronization settings, or create it.`,
+    });
   }
 }
 

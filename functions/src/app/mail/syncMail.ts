@@ -37,7 +37,7 @@ export async function syncMail(uid: string, now: () => number): Promise<MailSync
     }
     try {
       const { provider } = await resolveMailApp(mailbox.providerId);
-      await importMailbox({ mailbox, imap: provider.imap, crm: crmStore(), counts, now });
+      await importMailbox({ mailbox, imap: provider.imap, crm: crmStore(), counts, errors, now });
     } catch (error) {
       if (error instanceof MailboxReauthRequired) {
         errors.push({
