@@ -54,6 +54,8 @@ describe('linked accounts: a refresh token that cannot be decrypted any more', f
     assertOutcome((await link(user)).outcome, { link: 'ok' });
     assertOutcome((await link(other)).outcome, { link: 'ok' });
     await loseKeyVersion(user, '987');
+    // Linking leaves its access token in this instance's memory; a fresh instance has to decrypt.
+    forgetAccessToken(user.uid);
     const refreshesBefore = (await callsOf(stack, 'oauth2.token')).total;
 
     const logs = captureLogs();
