@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
- * The console is served under `/app/` (SPEC §3.9): by the local gateway and by Firebase Hosting.
+ * The console is served under `/app/` (docs/architecture.md#web-console): by the local gateway and by Firebase Hosting.
  * It is built into `console/dist/app` (gitignored): Firebase Hosting publishes `console/dist`, so the
  * files sit under `/app/` there as they do behind the gateway.
  */

@@ -19,7 +19,7 @@ import { HOSTING_DEPLOY_CONFIG, hostingConfig } from './hosting.js';
  *   GOOGLE_CLOUD_PROJECT=my-project REGION=europe-west1 npx tsx infra/deploy.ts [--dry-run]
  * `--dry-run` prints the commands instead of running them. Every command is idempotent enough to
  * re-run (creates that exist already are reported and skipped). Ends by printing the OAuth redirect
- * URI that the administrator registers (README, SPEC §3.1.1).
+ * URI that the administrator registers (README, docs/operations.md#google-oauth-app).
  */
 
 export function deploymentCommands(parameters: DeploymentParameters): string[][] {

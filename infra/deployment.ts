@@ -39,7 +39,7 @@ export const SECRET_ROLES: Record<(typeof SECRET_NAMES)[number], readonly string
 };
 
 /**
- * What `settings` does to the `sync-tick` job (SPEC §3.1.6): read it, pause and resume it, change
+ * What `settings` does to the `sync-tick` job (docs/operations.md#pausing-sync): read it, pause and resume it, change
  * its schedule. Cloud Scheduler's predefined roles are granted on the project (its roles page names
  * Project as their lowest resource, https://cloud.google.com/iam/docs/roles-permissions/cloudscheduler),
  * and `roles/cloudscheduler.admin` could also create, delete and run any job; so the runtime gets a
@@ -161,7 +161,7 @@ export function hostingBaseUrl(projectId: string): string {
   return `https://${projectId}.web.app`;
 }
 
-/** The environment every function gets (SPEC §4.1); emulator variables are never set in the cloud. */
+/** The environment every function gets (docs/operations.md#configuration); emulator variables are never set in the cloud. */
 export function functionEnvironment(parameters: DeploymentParameters): Record<string, string> {
   const env: Record<string, string> = {
     GOOGLE_CLOUD_PROJECT: parameters.projectId,

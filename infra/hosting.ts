@@ -1,11 +1,11 @@
 import { FUNCTIONS } from './deployment.js';
 
 /**
- * Firebase Hosting for the web console (SPEC §3.9): the Vite build under `/app/`, and rewrites that
+ * Firebase Hosting for the web console (docs/architecture.md#web-console): the Vite build under `/app/`, and rewrites that
  * put every public HTTP function on the console's own origin, so the console calls `/api`,
  * `/settings`, `/syncNow` and Google returns to `/oauthCallback` without CORS and with the browser
- * binding cookie of §3.2.2 in scope. Rewrites keep the path, which is why each function accepts its
- * own name as prefix (§4.3). Functions that check no token themselves (syncTick, syncUser) are left
+ * binding cookie of docs/behaviour.md#oauth-callback in scope. Rewrites keep the path, which is why each function accepts its
+ * own name as prefix (docs/api.md). Functions that check no token themselves (syncTick, syncUser) are left
  * out: only IAM guards them. Rewrite format: https://firebase.google.com/docs/hosting/full-config#rewrite-functions
  */
 

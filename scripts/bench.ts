@@ -11,7 +11,7 @@ import { report } from './bench/report.js';
 import { startSyncWorld } from './bench/syncWorld.js';
 
 /**
- * `npm run bench [-- --json] [-- --only <prefix>,<name>$]`: the benchmarks (SPEC §4.2, §5). With --json, one
+ * `npm run bench [-- --json] [-- --only <prefix>,<name>$]`: the benchmarks (docs/operations.md#local-stack, docs/architecture.md#quality-bars). With --json, one
  * JSON object per line and scenario: {scenario, calls, lowerBound, wallMs, peakRssMiB, ...}.
  *
  * - `cold-start-<function>`: each function's cold start (scripts/bench/coldStart.ts);

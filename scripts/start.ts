@@ -12,7 +12,7 @@ import {
 } from './local/wiring.js';
 
 /**
- * `npm start`: the whole product on this machine, offline (SPEC §4.2). Ports come from the standard
+ * `npm start`: the whole product on this machine, offline (docs/operations.md#local-stack). Ports come from the standard
  * variables, with fixed defaults; Ctrl-C or SIGTERM stops everything it started.
  */
 

@@ -1,9 +1,9 @@
 import { texts } from './texts.js';
 
 /**
- * The product's HTTP API (SPEC §4.3), on the console's own origin: the gateway locally, Firebase
+ * The product's HTTP API (docs/api.md), on the console's own origin: the gateway locally, Firebase
  * Hosting's rewrites in the cloud. Same-origin requests carry cookies, which the linking flow's
- * browser binding needs (§3.2.2). Every failure becomes an ApiError with the envelope's words.
+ * browser binding needs (docs/behaviour.md#oauth-callback). Every failure becomes an ApiError with the envelope's words.
  */
 
 export class ApiError extends Error {
@@ -68,7 +68,7 @@ export class Api {
     return this.call<T>('GET', path);
   }
 
-  /** Every page of a list endpoint (SPEC §4.3 lists), with the largest page size. */
+  /** Every page of a list endpoint (docs/api.md lists), with the largest page size. */
   async all<T>(path: string): Promise<T[]> {
     const items: T[] = [];
     let pageToken: string | undefined;

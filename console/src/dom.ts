@@ -1,6 +1,6 @@
 /**
  * A few lines of DOM building instead of a framework: pages are built once from the API's answers
- * and then changed in place, so a form keeps what the user typed when a request fails (SPEC §3.9),
+ * and then changed in place, so a form keeps what the user typed when a request fails (docs/architecture.md#web-console),
  * and text always goes in as text (`textContent`), never as HTML.
  */
 

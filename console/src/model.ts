@@ -1,4 +1,4 @@
-/** The API's shapes the console reads (SPEC §4.3 "Shapes"), as far as it uses them. */
+/** The API's shapes the console reads (docs/api.md "Shapes"), as far as it uses them. */
 
 export interface Me {
   uid: string;

@@ -1,7 +1,7 @@
 import { texts } from './texts.js';
 
 /**
- * The outcome that `oauthCallback` put in the query when it sent the browser back (SPEC §4.3:
+ * The outcome that `oauthCallback` put in the query when it sent the browser back (docs/api.md:
  * `?link=ok[&missing=…]`, `?link=error&code=…`, the same with `mailbox`), in words.
  */
 export function linkOutcome(query: URLSearchParams): { text: string; error: boolean } | undefined {

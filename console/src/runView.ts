@@ -3,7 +3,7 @@ import type { SyncRun } from './model.js';
 import { texts } from './texts.js';
 
 /**
- * A sync run in words (SPEC §3.9): counts per direction ("1 created in Google"), conflicts with both
+ * A sync run in words (docs/architecture.md#web-console): counts per direction ("1 created in Google"), conflicts with both
  * values and the winner, and per-record errors with what to do about them.
  */
 

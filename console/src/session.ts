@@ -14,7 +14,7 @@ import {
 import { texts } from './texts.js';
 
 /**
- * Signing in with Firebase Authentication (SPEC §3.9). What to talk to comes from `config.json`
+ * Signing in with Firebase Authentication (docs/architecture.md#web-console). What to talk to comes from `config.json`
  * next to the console, which the local gateway serves with the Auth emulator's address; on Firebase
  * Hosting there is none, and the console takes Hosting's own `/__/firebase/init.json`
  * (https://firebase.google.com/docs/hosting/reserved-urls).

@@ -1,6 +1,6 @@
 /**
  * Every text the console shows, in one place so that a translation replaces this module only.
- * Accessible names that SPEC §3.9 makes contract ("Email", "Password", "Sign in", the navigation
+ * Accessible names that docs/architecture.md#web-console makes contract ("Email", "Password", "Sign in", the navigation
  * links, "Link Google account", "Run sync now", "Save", "Active", "Reauthorization required",
  * "1 created in Google") are marked as such: tests outside the code base find them by name.
  */
@@ -18,7 +18,7 @@ export const texts = {
   yes: 'Yes',
   no: 'No',
   cancel: 'Cancel',
-  /** Contract (§3.9). */
+  /** Contract (docs/architecture.md#web-console). */
   save: 'Save',
   edit: 'Edit',
   remove: 'Remove',
@@ -76,7 +76,7 @@ export const texts = {
     confirmRemoveMailbox: (email: string) => `Remove the mailbox ${email}? Imported emails stay in the CRM.`,
     redirecting: 'Taking you to Google…',
   },
-  /** What oauthCallback's redirect (`?link=…` / `?mailbox=…`) means, in words (SPEC §4.3). */
+  /** What oauthCallback's redirect (`?link=…` / `?mailbox=…`) means, in words (docs/api.md). */
   outcome: {
     linkOk: 'Your Google account is linked.',
     mailboxOk: 'Your mailbox is linked.',

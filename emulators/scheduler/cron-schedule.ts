@@ -1,6 +1,6 @@
 /**
  * Cloud Scheduler's unix-cron schedules, read in the job's IANA time zone (Job.schedule and
- * Job.time_zone in google/cloud/scheduler/v1/job.proto; GOOGLE-API-FACTS §5).
+ * Job.time_zone in google/cloud/scheduler/v1/job.proto; docs/google-apis.md#secret-manager-and-cloud-scheduler).
  */
 import { CronExpressionParser } from 'cron-parser';
 import { ApiError } from '../shared/api-error.js';

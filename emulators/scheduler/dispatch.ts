@@ -2,7 +2,7 @@
  * One attempt of a job: the HTTP request Cloud Scheduler sends to an httpTarget, and the
  * google.rpc.Status it records. Headers follow HttpTarget.headers in
  * google/cloud/scheduler/v1/target.proto; "the job is acknowledged by a 2xx response"
- * (GOOGLE-API-FACTS §5).
+ * (docs/google-apis.md#secret-manager-and-cloud-scheduler).
  */
 import { RPC_CODES, type RpcStatusName } from '../shared/api-error.js';
 import type { Job } from './job.js';

@@ -1,7 +1,7 @@
 /**
  * The Scheduler emulator's state and its clockwork: ENABLED jobs fire on their schedule, PAUSED
  * ones do not, `run` dispatches at once. Method semantics follow the comments on CloudScheduler in
- * google/cloud/scheduler/v1/cloudscheduler.proto (GOOGLE-API-FACTS §5).
+ * google/cloud/scheduler/v1/cloudscheduler.proto (docs/google-apis.md#secret-manager-and-cloud-scheduler).
  */
 import { ApiError } from '../shared/api-error.js';
 import type { JsonObject } from '../shared/json.js';

@@ -1,7 +1,7 @@
 /**
  * The Cloud Scheduler v1 `Job` resource: reading and checking it from REST JSON, and writing it
  * back. Field names, enums and defaults follow google/cloud/scheduler/v1/{job,target}.proto and
- * GOOGLE-API-FACTS §5.
+ * docs/google-apis.md#secret-manager-and-cloud-scheduler.
  */
 import { ApiError } from '../shared/api-error.js';
 import { formatEnum, isObject, type JsonObject, parseEnum } from '../shared/json.js';

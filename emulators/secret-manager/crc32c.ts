@@ -1,6 +1,6 @@
 /**
  * CRC32C (Castagnoli), the checksum Secret Manager uses for `SecretPayload.dataCrc32c`
- * (https://cloud.google.com/secret-manager/docs/reference/rest/v1/SecretPayload, GOOGLE-API-FACTS §5).
+ * (https://cloud.google.com/secret-manager/docs/reference/rest/v1/SecretPayload, docs/google-apis.md#secret-manager-and-cloud-scheduler).
  * Table-driven, reflected polynomial 0x82F63B78, so no native dependency is needed.
  */
 const TABLE = buildTable();

@@ -1,5 +1,5 @@
 /**
- * In-memory Secret Manager state and its rules (GOOGLE-API-FACTS §5, "Secret Manager"). Resource
+ * In-memory Secret Manager state and its rules (docs/google-apis.md#secret-manager-and-cloud-scheduler, "Secret Manager"). Resource
  * names keep the project id exactly as the caller spelled it (Google itself answers with the project
  * number, which an emulator has no way to know).
  */
@@ -122,7 +122,7 @@ export class SecretStore {
     return version;
   }
 
-  /** `latest` is the most recently created version, whatever its state (GOOGLE-API-FACTS §5). */
+  /** `latest` is the most recently created version, whatever its state (docs/google-apis.md#secret-manager-and-cloud-scheduler). */
   getVersion(secretName: string, versionId: string): VersionRecord {
     const secret = this.secrets.get(secretName);
     const version =

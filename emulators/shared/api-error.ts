@@ -5,7 +5,7 @@
 
 /**
  * google.rpc.Code numbers and their HTTP status, as mapped in
- * https://cloud.google.com/apis/design/errors#handling_errors (see GOOGLE-API-FACTS §5).
+ * https://cloud.google.com/apis/design/errors#handling_errors (see docs/google-apis.md#secret-manager-and-cloud-scheduler).
  */
 export const RPC_CODES = {
   OK: { code: 0, http: 200 },

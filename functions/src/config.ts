@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The only reader of process.env (SPEC §4.1). Every variable is validated once, and a missing or
+ * The only reader of process.env (docs/operations.md#configuration). Every variable is validated once, and a missing or
  * malformed one fails with a message naming it, so a misconfigured deployment says why at once.
  */
 
@@ -66,7 +66,7 @@ export interface Config {
   sharedOAuthClientId?: string;
   initialAllowedDomains: string[];
   /**
-   * The local stack's IMAP and SMTP servers (SPEC §4.2): when both are set, the Gmail provider's
+   * The local stack's IMAP and SMTP servers (docs/operations.md#local-stack): when both are set, the Gmail provider's
    * preset points at them on 127.0.0.1 instead of Google's hosts. Never set in the cloud.
    */
   localMail?: { imapPort: number; smtpPort: number };

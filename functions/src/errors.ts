@@ -1,5 +1,5 @@
 /**
- * Application errors with stable machine codes (SPEC §4.3). Everything the product refuses or fails
+ * Application errors with stable machine codes (docs/api.md). Everything the product refuses or fails
  * at is an AppError by the time it reaches an HTTP response; anything else is reported as `internal`
  * without its message, so no internal detail (or secret) leaks into a response.
  */

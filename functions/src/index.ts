@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { installFrameworkErrorEnvelope } from './http/frameworkErrors.js';
 
 /**
- * The `main` module that Cloud Functions loads for every function of the deployment (SPEC §2).
+ * The `main` module that Cloud Functions loads for every function of the deployment (docs/architecture.md#functions-and-state).
  * Each function's code, and the client libraries it needs, is imported on its first request only,
  * so a function's cold start carries only what that function uses.
  */
@@ -61,7 +61,7 @@ cloudEvent(
   lazyEvent(() => import('./entry/syncUser.js')),
 );
 
-/** The HTTP functions, in the order SPEC §2 lists them; the local gateway serves each of them. */
+/** The HTTP functions, in the order docs/architecture.md#functions-and-state lists them; the local gateway serves each of them. */
 export const HTTP_FUNCTIONS = [
   'api',
   'settings',

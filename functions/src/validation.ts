@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
 /**
- * zod issues as the API's `details.fields` (SPEC §4.3: "details name the fields"): each bad field by
+ * zod issues as the API's `details.fields` (docs/api.md: "details name the fields"): each bad field by
  * its path (`emails.0.address`), unknown fields by their own name, so a client can show the message
  * next to the input.
  */

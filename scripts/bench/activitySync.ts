@@ -15,9 +15,9 @@ import {
 } from './syncWorld.js';
 
 /**
- * The activity sync's API economy (SPEC §3.5.4, §5: a no-change run costs one Calendar list call).
+ * The activity sync's API economy (docs/behaviour.md#incremental-activity-sync, docs/architecture.md#quality-bars: a no-change run costs one Calendar list call).
  * `calls` counts the Calendar API data calls the Google emulator logged for the account during the
- * run (`calendar.*` methods; OAuth token calls are not counted, §5), each inner call of a batch
+ * run (`calendar.*` methods; OAuth token calls are not counted, docs/architecture.md#quality-bars), each inner call of a batch
  * request counted: a first export of N meetings costs at least N events.insert calls plus the one
  * events.list that brings the sync token, in ⌈N/1000⌉ batch requests plus that list
  * (https://developers.google.com/calendar/api/guides/batch).

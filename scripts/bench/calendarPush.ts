@@ -13,7 +13,7 @@ import {
 } from './syncWorld.js';
 
 /**
- * Near-real-time calendar (SPEC §3.10) on the local stack: the Google emulator pushes its
+ * Near-real-time calendar (docs/behaviour.md#near-real-time-calendar) on the local stack: the Google emulator pushes its
  * notifications to `calendarWebhook`, which queues runs that Pub/Sub push delivers to `syncUser`,
  * exactly as under `npm start`. Edits are made as the user makes them in Google Calendar (the
  * emulator's control API); nobody calls syncNow.

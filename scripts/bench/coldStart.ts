@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import type { Result } from './report.js';
 
 /**
- * The cold start of each function (SPEC §5: each function imports only what it needs), measured on
+ * The cold start of each function (docs/architecture.md#quality-bars: each function imports only what it needs), measured on
  * the compiled `main` as Cloud Functions runs it, in a fresh process each.
  */
 

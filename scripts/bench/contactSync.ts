@@ -16,11 +16,11 @@ import {
 } from './syncWorld.js';
 
 /**
- * The contact sync's API economy and memory (SPEC §5: creating N contacts in Google costs about
+ * The contact sync's API economy and memory (docs/architecture.md#quality-bars: creating N contacts in Google costs about
  * N/200 batch calls, reading N changes about N/1000 list calls, a no-change run one call; memory
  * stays flat with the size of the account). `calls` counts the People API data calls the Google
  * emulator logged for the account during the run (`people.*` methods: contact groups, connections,
- * batch writes; OAuth token calls are not counted, §5).
+ * batch writes; OAuth token calls are not counted, docs/architecture.md#quality-bars).
  */
 
 /** Seeding parallelism: enough to keep the emulators busy, few enough for two cores. */
@@ -112,7 +112,7 @@ function firstImport(total: number, comparedWith?: number): SyncScenario {
       importPeak.set(total, measured.peakRssMiB);
       const smaller = comparedWith === undefined ? undefined : importPeak.get(comparedWith);
       // The group exists (the user made it): one groups list finds it; then pages of 1000; then the
-      // CRM id written into each imported contact's clientData, 200 a batch: §3.4.2 matches by it
+      // CRM id written into each imported contact's clientData, 200 a batch: docs/behaviour.md#contact-matching matches by it
       // first, so that a relinked account finds its contacts again.
       const pages = Math.ceil(total / MAX_PAGE_SIZE);
       const idStamps = Math.ceil(total / MAX_BATCH_UPDATE);
@@ -129,7 +129,7 @@ function firstImport(total: number, comparedWith?: number): SyncScenario {
 
 /**
  * The run right after importing `total` Google contacts: Google lists them all again (the import
- * wrote our CRM id into each one's clientData), and each is our own write coming back (§3.4.7).
+ * wrote our CRM id into each one's clientData), and each is our own write coming back (docs/behaviour.md#no-ping-pong).
  * Its floor is listing those pages; it should write nothing.
  */
 function echoAfterImport(total: number): SyncScenario {

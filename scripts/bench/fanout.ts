@@ -15,7 +15,7 @@ import { freePort } from '../local/processes.js';
 import { mebibytes, type Result } from './report.js';
 
 /**
- * `fanout-100k` (SPEC §5: one tick fans out 100,000 due users within 30 s on the emulators): seeds
+ * `fanout-100k` (docs/architecture.md#quality-bars: one tick fans out 100,000 due users within 30 s on the emulators): seeds
  * `dueUsers` schedules due in one minute (plus a tenth as many that are not due) into a fresh
  * Firestore emulator, then runs one tick through the real fan-out code against the Firestore and
  * Pub/Sub emulators. `wallMs` is the tick alone; `peakRssMiB` the process's peak while it ran

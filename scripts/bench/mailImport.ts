@@ -10,7 +10,7 @@ import type { Result } from './report.js';
 import { inParallel, measuredMemory, type SyncScenario, type SyncWorld } from './syncWorld.js';
 
 /**
- * `mail-import-<N>` (SPEC §3.8.2, issue #12 point 8): one mail run importing N business messages of
+ * `mail-import-<N>` (docs/behaviour.md#mail-import, issue #12 point 8): one mail run importing N business messages of
  * a real Dovecot INBOX, a tenth with a 200 KB attachment. `calls` are the IMAP commands the import
  * sent (counted by a relay in front of Dovecot); `lowerBound` the fewest a correct import needs:
  * AUTHENTICATE and LOGOUT, per folder one EXAMINE and one SEARCH, and per batch of 200 UIDs two

@@ -1,5 +1,5 @@
 /**
- * One benchmark result (SPEC §4.2): with --json, one JSON object per line. `calls` counts the
+ * One benchmark result (docs/operations.md#local-stack): with --json, one JSON object per line. `calls` counts the
  * scenario's unit of work (Google data calls, or messages published for the fan-out) and
  * `lowerBound` is the fewest a correct implementation can make, so calls/lowerBound is its economy.
  */

@@ -49,7 +49,7 @@ export interface SyncWorld extends TestStack {
 }
 
 export async function startSyncWorld(): Promise<SyncWorld> {
-  // With --json, stdout carries one result per line and nothing else (SPEC §4.2): the product's
+  // With --json, stdout carries one result per line and nothing else (docs/operations.md#local-stack): the product's
   // log lines go to stderr.
   setLogSink((line) => process.stderr.write(`${line}\n`));
   const host = async () => `127.0.0.1:${await freePort()}`;
@@ -200,7 +200,7 @@ export interface SyncScenario {
 export interface MeasuredRun {
   run: SyncRun;
   counts: KindCounts;
-  /** Data calls of the kind's API (`people.*` or `calendar.*`) by method; OAuth is not counted (SPEC §5). */
+  /** Data calls of the kind's API (`people.*` or `calendar.*`) by method; OAuth is not counted (docs/architecture.md#quality-bars). */
   calls: Record<string, number>;
   /** API calls, each inner call of a batch counted (what quota counts). */
   totalCalls: number;
@@ -214,7 +214,7 @@ export interface MeasuredRun {
   heapGrowthMiB: number;
 }
 
-/** The heap a sync run gets: below a 256 MiB function's memory, as SPEC §5 asks (issue #11 point 4). */
+/** The heap a sync run gets: below a 256 MiB function's memory, as docs/architecture.md#quality-bars asks (issue #11 point 4). */
 export const RUN_HEAP_MIB = 192;
 
 let dueMinute = Math.floor(Date.now() / 60_000);
@@ -351,7 +351,7 @@ export async function measuredMemory<T>(work: () => Promise<T>) {
 
 /**
  * The run right after a first sync reads back what that sync wrote to Google (People and Calendar
- * list every change after the sync token, including the product's own: §3.4.7 asks only that they
+ * list every change after the sync token, including the product's own: docs/behaviour.md#no-ping-pong asks only that they
  * are not taken for changes). So a no-change scenario measures the run after that one, and reports
  * the settling run beside it.
  */
@@ -376,7 +376,7 @@ export function expectCount(scenario: string, what: string, actual: number, expe
   if (actual !== expected) throw new Error(`${scenario}: ${what} was ${actual}, expected ${expected}`);
 }
 
-/** A scenario's JSON line: the SPEC §4.2 fields, then what explains them. */
+/** A scenario's JSON line: the docs/operations.md#local-stack fields, then what explains them. */
 export function resultOf(
   scenario: string,
   measured: MeasuredRun,

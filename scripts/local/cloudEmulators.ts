@@ -6,7 +6,7 @@ import type { Prerequisites } from './prerequisites.js';
 import { freePort, type ManagedProcess, splitHostPort, startProcess, waitForHttp } from './processes.js';
 
 /**
- * Google's own emulators, started as MACHINE-NOTES found they work here: Firestore and Pub/Sub
+ * Google's own emulators, started as docs/operations.md#machine-prerequisites found they work here: Firestore and Pub/Sub
  * through gcloud, and the Firebase Auth emulator through firebase-tools 14 (15 wants Java 21).
  */
 

@@ -4,7 +4,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The web console under `/app/` of the local gateway (SPEC §3.9, §4.2): the files Vite built into
+ * The web console under `/app/` of the local gateway (docs/architecture.md#web-console, docs/operations.md#local-stack): the files Vite built into
  * `console/dist/app`, with the single-page app's index for every other path below `/app/`, and a
  * `config.json` that points the Firebase JS SDK at the local Auth emulator.
  */
@@ -25,7 +25,7 @@ export interface ConsoleSettings {
   authEmulatorHost: string;
 }
 
-/** From the variables that `startEmulators` set and the gateway's callers set (SPEC §4.1). */
+/** From the variables that `startEmulators` set and the gateway's callers set (docs/operations.md#configuration). */
 export function consoleSettingsFromEnvironment(env = process.env): ConsoleSettings {
   const missing = ['GOOGLE_CLOUD_PROJECT', 'PUBLIC_BASE_URL', 'FIREBASE_AUTH_EMULATOR_HOST'].filter(
     (name) => !env[name],

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { startProcess, waitForTcp } from './processes.js';
 
 /**
- * A private Dovecot IMAP server for the local stack and the tests (SPEC §3.8, §4.2): its own config,
+ * A private Dovecot IMAP server for the local stack and the tests (docs/behaviour.md#mail, docs/operations.md#local-stack): its own config,
  * run and mail folders under a temporary directory, listening on 127.0.0.1 only, with no TLS.
  * Mail clients log in with SASL XOAUTH2 or OAUTHBEARER; Dovecot's `oauth2` passdb checks each access
  * token against the Google emulator's `tokeninfo` and logs the user in as the `email` it answers
@@ -42,7 +42,7 @@ const DOVECOT = '/usr/sbin/dovecot';
 const LOGOUT_PREFIX = 'session-counters';
 
 function config(dir: string, port: number, tokeninfoUrl: string, seedPassword: string): string {
-  // Login processes refuse to run as root (MACHINE-NOTES): as root, Debian's own service users;
+  // Login processes refuse to run as root (docs/operations.md#machine-prerequisites): as root, Debian's own service users;
   // otherwise everything runs as the current user, which Dovecot allows for a private instance.
   const root = process.getuid?.() === 0;
   const me = userInfo().username;

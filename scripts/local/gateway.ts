@@ -41,7 +41,7 @@ function notFound(res: ServerResponse, path: string): void {
  * line, the bytes after a body shorter than its Content-Length, headers too large, a request not
  * finished in time. Node would answer those with a bare status line
  * (https://nodejs.org/api/http.html#event-clienterror); the API answers every failure with the
- * JSON envelope (SPEC §4.3), so the gateway does too. (In the cloud, Google's front end answers
+ * JSON envelope (docs/api.md), so the gateway does too. (In the cloud, Google's front end answers
  * such requests before any function runs.)
  */
 function answerUnreadableRequest(error: Error & { code?: string }, socket: Duplex): void {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The machine-level tools the local stack needs and npm cannot install (MACHINE-NOTES): the gcloud
+ * The machine-level tools the local stack needs and npm cannot install (docs/operations.md#machine-prerequisites): the gcloud
  * CLI with the Firestore and Pub/Sub emulator components, and Java 17+. Checked first so that a
  * missing one is named in one clear line instead of a stack trace minutes later.
  */
@@ -57,7 +57,7 @@ export function checkPrerequisites(): Prerequisites {
 const DOVECOT = '/usr/sbin/dovecot';
 
 /**
- * The local IMAP server is Debian's Dovecot (`dovecot-imapd`, MACHINE-NOTES "Mail servers"). A fresh
+ * The local IMAP server is Debian's Dovecot (`dovecot-imapd`, docs/operations.md#machine-prerequisites "Mail servers"). A fresh
  * machine lacks it: as root with apt it is installed here, saying so in one line (its own service
  * does not start on these machines, which is what we want); elsewhere the missing package is named.
  */

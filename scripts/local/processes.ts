@@ -138,6 +138,6 @@ export async function ensurePortsFree(ports: { name: string; host: string; port:
   throw new PortInUse(
     `Already in use by a process this stack did not start: ${taken.join(', ')}. ` +
       'A local stack stopped with SIGKILL leaves its emulators running: stop them ' +
-      '(e.g. `fuser -k -n tcp <port>`), or choose other ports through the environment (SPEC §4.2).',
+      '(e.g. `fuser -k -n tcp <port>`), or choose other ports through the environment (docs/operations.md#local-stack).',
   );
 }

@@ -2,7 +2,7 @@ import { ImapFlow } from 'imapflow';
 import { SMTPServer, type SMTPServerAuthentication, type SMTPServerSession } from 'smtp-server';
 
 /**
- * The local SMTP submission server (SPEC §3.8, §4.2), built with `smtp-server` from the nodemailer
+ * The local SMTP submission server (docs/behaviour.md#mail, docs/operations.md#local-stack), built with `smtp-server` from the nodemailer
  * project. It admits only SASL XOAUTH2 with an access token that the Google emulator's `tokeninfo`
  * accepts for the login's address, as Gmail's SMTP does
  * (https://developers.google.com/workspace/gmail/imap/xoauth2-protocol), and delivers each accepted

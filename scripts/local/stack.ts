@@ -8,7 +8,7 @@ import { ensurePortsFree, splitHostPort } from './processes.js';
 import { type LocalSmtpServer, startSmtpServer } from './smtpServer.js';
 
 /**
- * Starts the emulators of the local stack (SPEC §4.2) on the given host:port pairs and sets the
+ * Starts the emulators of the local stack (docs/operations.md#local-stack) on the given host:port pairs and sets the
  * standard emulator variables, so that the product's code (and Google's client libraries) in this
  * process use them. Shared by `npm start` and the integration tests.
  */
@@ -21,7 +21,7 @@ export interface EmulatorAddresses {
   scheduler: string;
   /** Set to start our Google API emulator on it; omit when GOOGLE_API_BASE_URL points elsewhere. */
   googleApi?: string;
-  /** Ports of the local IMAP (Dovecot) and SMTP servers on 127.0.0.1 (SPEC §4.2). */
+  /** Ports of the local IMAP (Dovecot) and SMTP servers on 127.0.0.1 (docs/operations.md#local-stack). */
   mail: { imapPort: number; smtpPort: number };
 }
 

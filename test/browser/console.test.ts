@@ -26,7 +26,7 @@ import { resetFirestore } from '../support/stack.js';
 import { PASSWORD, type TestUser } from '../support/users.js';
 
 /**
- * The web console (SPEC §3.9) in real Chromium against the local stack and the Google emulator,
+ * The web console (docs/architecture.md#web-console) in real Chromium against the local stack and the Google emulator,
  * driven by role and accessible name as tests outside the code base drive it. Every page is checked
  * with axe-core and photographed into test-results/console/.
  */

@@ -61,7 +61,7 @@ describe('accounts: health, access tokens and removal', function () {
 
   it('when Google answers invalid_grant, then only that account becomes reauthRequired', async () => {
     await control(stack).revokeGrant(alice.email);
-    // Alice's tokens only: Bob's live on (linking cached his, to watch his calendar, SPEC §3.10).
+    // Alice's tokens only: Bob's live on (linking cached his, to watch his calendar, docs/behaviour.md#near-real-time-calendar).
     await control(stack).expireAccessTokens(alice.email);
     // A fresh process has no cached access token: drop ours so the refresh really happens.
     forgetAccessToken(alice.uid);

@@ -25,7 +25,7 @@ import {
 } from './sync-support.js';
 
 /**
- * Near-real-time calendar (SPEC §3.10): the channel opened at linking, Google's notifications at
+ * Near-real-time calendar (docs/behaviour.md#near-real-time-calendar): the channel opened at linking, Google's notifications at
  * `calendarWebhook`, coalesced runs, renewal by `syncTick`, and stopping on removal and relinking —
  * against the Google emulator's own push delivery (https://developers.google.com/calendar/api/guides/push).
  */

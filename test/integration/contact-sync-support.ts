@@ -117,7 +117,7 @@ export async function crmTag(su: SyncUser, id: string, tagged = true): Promise<v
   assert.equal(reply.status, tagged ? 201 : 204, JSON.stringify(reply.json));
 }
 
-/** Every CRM contact (all tags) but the users' own ones (the CRM makes one per user, SPEC §4.3). */
+/** Every CRM contact (all tags) but the users' own ones (the CRM makes one per user, docs/api.md). */
 export async function crmAll(su: SyncUser): Promise<Json[]> {
   const reply = await api(su.user, 'GET', '/contacts?pageSize=1000');
   assert.equal(reply.status, 200, JSON.stringify(reply.json));
@@ -189,7 +189,7 @@ const myContacts = [{ contactGroupMembership: { contactGroupResourceName: 'conta
 export const googleFind = (people: Person[], givenName: string) =>
   people.filter((person) => person.names?.[0]?.givenName === givenName);
 
-/** People API data calls the account made since the log was cleared, by method (OAuth not counted, §5). */
+/** People API data calls the account made since the log was cleared, by method (OAuth not counted, docs/architecture.md#quality-bars). */
 export async function peopleCalls(stack: TestStack, email: string): Promise<Record<string, number>> {
   const { counts } = await control(stack).requests({ account: email });
   return Object.fromEntries(Object.entries(counts).filter(([method]) => method.startsWith('people.')));

@@ -5,7 +5,7 @@ import { type TestStack, testStack } from '../support/stack.js';
 import { createUser } from '../support/users.js';
 
 /**
- * firestore.rules deny every direct client access (SPEC §5). The emulator enforces loaded rules on
+ * firestore.rules deny every direct client access (docs/architecture.md#quality-bars). The emulator enforces loaded rules on
  * its REST API for end-user credentials, while `Bearer owner` (like the server SDK) bypasses them.
  */
 

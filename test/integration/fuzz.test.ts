@@ -10,7 +10,7 @@ import { pausePushDelivery } from './sync-support.js';
 /**
  * A seeded fuzz test of every route of every HTTP function (issue #16): at least 1,000 generated
  * requests (methods, paths, ids, queries, bodies, content types, credentials), each checked for
- * three things: no 5xx, every error answer carries the envelope of SPEC §4.3, and a refused request
+ * three things: no 5xx, every error answer carries the envelope of docs/api.md, and a refused request
  * (4xx) wrote nothing to Firestore. Bounded: a fixed seed and run count, sequential requests, and a
  * mocha timeout. Pub/Sub push delivery is paused, so no run writes behind the requests' backs.
  */

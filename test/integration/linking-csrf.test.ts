@@ -20,7 +20,7 @@ import {
 } from './linking-support.js';
 
 /**
- * Login CSRF on linking (SPEC §3.2.2, RFC 6749 §10.12): the callback must arrive in the browser
+ * Login CSRF on linking (docs/behaviour.md#oauth-callback, RFC 6749 §10.12): the callback must arrive in the browser
  * that asked for the authorization URL, or a user could send their URL to a colleague and have the
  * colleague's Google account linked to themselves.
  */

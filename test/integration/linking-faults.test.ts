@@ -36,7 +36,7 @@ import {
 } from './linking-support.js';
 
 /**
- * Fault paths of linking, token refresh, removal and the Google settings (SPEC §3.1–§3.2, §3.7):
+ * Fault paths of linking, token refresh, removal and the Google settings (docs/operations.md#administrator-setup, docs/behaviour.md#linking, docs/behaviour.md#removing-an-account):
  * Google's OAuth endpoints answering 429/5xx (injected through the Google emulator's control API),
  * Secret Manager state changed by hand, and duplicate callbacks. Whatever fails, nothing is stored
  * half-way, nothing is duplicated, no grant is left behind that the product could not revoke, and

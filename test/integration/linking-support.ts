@@ -96,7 +96,7 @@ export interface LinkAttempt {
 
 /**
  * A browser's cookies for the product's origin, kept from `Set-Cookie` answers and sent back as a
- * browser does: the OAuth flow is bound to the browser that asked for the URL (SPEC §3.2.2).
+ * browser does: the OAuth flow is bound to the browser that asked for the URL (docs/behaviour.md#oauth-callback).
  */
 export class Browser {
   private readonly cookies = new Map<string, string>();

@@ -6,7 +6,7 @@ import { createSyncTickJob, wirePubSubPush } from '../../scripts/local/wiring.js
 import { type TestStack, testStack } from '../support/stack.js';
 
 /**
- * The local stack is wired as the cloud is (SPEC §4.2): the Pub/Sub emulator pushes fan-out
+ * The local stack is wired as the cloud is (docs/operations.md#local-stack): the Pub/Sub emulator pushes fan-out
  * messages through the gateway to `syncUser` as a CloudEvent, and the Scheduler emulator holds the
  * `sync-tick` job that calls `syncTick`.
  */

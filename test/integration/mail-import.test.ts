@@ -21,7 +21,7 @@ import {
 } from './mail-support.js';
 
 /**
- * SPEC §3.8.1–2 against the real Dovecot of the test stack: linking a mailbox, then importing
+ * docs/behaviour.md#mailbox-linking, docs/behaviour.md#mail-import against the real Dovecot of the test stack: linking a mailbox, then importing
  * business mail as Emails. Every test uses addresses of its own (Dovecot keeps mailboxes between
  * tests; Firestore and the Google emulator are reset).
  */

@@ -10,7 +10,7 @@ import {
   suiteUsers,
 } from './linking-support.js';
 
-/** SPEC §3.1.4, §4.3: the mail provider directory, for administrators. */
+/** docs/behaviour.md#mail-providers, docs/api.md: the mail provider directory, for administrators. */
 
 const GMAIL_CLIENT_ID = '123456789012-gmailprovider.apps.googleusercontent.com';
 const GMAIL_SECRET = 'GOCSPX-gmail-provider-secret-42';

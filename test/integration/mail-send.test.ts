@@ -15,7 +15,7 @@ import {
 import { linkGoogleAccount, personalTag, putSyncSettings } from './sync-support.js';
 
 /**
- * SPEC §3.8.3 and the bad-input rules: sending through the caller's own mailbox over the local SMTP
+ * docs/behaviour.md#sending-mail and the bad-input rules: sending through the caller's own mailbox over the local SMTP
  * server (XOAUTH2), which delivers into the recipient's Dovecot INBOX.
  */
 

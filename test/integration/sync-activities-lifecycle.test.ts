@@ -21,7 +21,7 @@ import {
 } from './activity-sync-support.js';
 import { control, resetToConfiguredApp, suiteUsers } from './linking-support.js';
 
-/** SPEC §3.5.5 over a meeting's whole life: cancelled, deleted while no sync token was valid, restored. */
+/** docs/behaviour.md#activity-deletion over a meeting's whole life: cancelled, deleted while no sync token was valid, restored. */
 describe('activity sync: cancellations, full relistings and re-linking', function () {
   this.timeout(120_000);
   let stack: TestStack;

@@ -14,12 +14,12 @@ import {
 import { control, resetToConfiguredApp, suiteUsers } from './linking-support.js';
 
 /**
- * SPEC §3.5.3: "Changes the organizer makes to a collective activity in the CRM appear in Google …
+ * docs/behaviour.md#collective-activities: "Changes the organizer makes to a collective activity in the CRM appear in Google …
  * Changes by non-organizers are not pushed to the organizer's event." Two linked CRM users, Alice
  * (organizer) and Bob (participant), each with their own calendar and sync; every rule is checked
  * with both orders of their runs, because each run reads the other user's CRM edits in its feed.
  */
-describe('activity sync: only the organizer’s CRM edits reach the organizer’s event (§3.5.3)', function () {
+describe('activity sync: only the organizer’s CRM edits reach the organizer’s event (docs/behaviour.md#collective-activities)', function () {
   this.timeout(120_000);
   let stack: TestStack;
   let admin: TestUser;

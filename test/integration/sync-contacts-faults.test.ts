@@ -22,7 +22,7 @@ import {
 import { callsOf, control, type SuiteUsers, suiteUsers } from './linking-support.js';
 
 /**
- * The contact sync under faults (SPEC §3.6, §5): throttling, outages, lost answers, crashes at every
+ * The contact sync under faults (docs/behaviour.md#running-syncs, docs/architecture.md#quality-bars): throttling, outages, lost answers, crashes at every
  * step, expired sync tokens, a deleted group. After each, the next run must leave both sides
  * complete: no duplicates, no lost edits, nothing deleted.
  */

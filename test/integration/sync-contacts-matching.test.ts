@@ -24,7 +24,7 @@ import {
 import { control, type SuiteUsers, suiteUsers } from './linking-support.js';
 
 /**
- * SPEC §3.4.2 on incremental runs: a CRM contact that enters the sync after the first run is linked
+ * docs/behaviour.md#contact-matching on incremental runs: a CRM contact that enters the sync after the first run is linked
  * to the Google contact that already is it (by our clientData key, then by email), never created a
  * second time, using the index of unlinked Google contacts that the listings keep current.
  */

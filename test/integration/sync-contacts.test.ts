@@ -23,7 +23,7 @@ import {
 } from './contact-sync-support.js';
 import { control, type SuiteUsers, suiteUsers } from './linking-support.js';
 
-/** The two-way contact sync (SPEC §3.4) against the Firestore and Google emulators, through the product's code. */
+/** The two-way contact sync (docs/behaviour.md#contacts) against the Firestore and Google emulators, through the product's code. */
 
 describe('Contact sync', function () {
   this.timeout(120_000);

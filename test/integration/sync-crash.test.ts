@@ -29,7 +29,7 @@ import {
 import { control, type SuiteUsers, suiteUsers } from './linking-support.js';
 
 /**
- * The crash test (SPEC §3.6 "a run interrupted at any point resumes without duplicates or lost
+ * The crash test (docs/behaviour.md#running-syncs "a run interrupted at any point resumes without duplicates or lost
  * changes"): a representative run of each kind is stopped right after each of its operations in
  * turn — every Google call that returned and every Firestore commit (batch, single write or
  * transaction: all of them end in WriteBatch#_commit of @google-cloud/firestore) — as a process

@@ -38,7 +38,7 @@ import {
 } from './sync-support.js';
 
 /**
- * The sync runtime around a run (SPEC §3.6, §4.3): `syncNow`, the per-user lease, `syncUser`'s
+ * The sync runtime around a run (docs/behaviour.md#running-syncs, docs/api.md): `syncNow`, the per-user lease, `syncUser`'s
  * handling of Pub/Sub deliveries, and the run records. The kinds' own syncs are other suites'
  * business: where a test needs a kind to succeed or fail in a given way, it hands the use case a
  * kind sync that does exactly that; end-to-end tests use the real ones and assert only what holds

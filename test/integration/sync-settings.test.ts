@@ -7,7 +7,7 @@ import type { TestUser } from '../support/users.js';
 import { suiteUsers } from './linking-support.js';
 import { personalTag, putSyncSettings } from './sync-support.js';
 
-/** `GET|PUT /api/me/sync-settings` (SPEC §3.3, §4.3). */
+/** `GET|PUT /api/me/sync-settings` (docs/behaviour.md#sync-settings, docs/api.md). */
 
 const DEFAULTS = {
   contacts: { autoSync: false, periodMinutes: 60, tagId: null },

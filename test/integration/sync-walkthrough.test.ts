@@ -118,7 +118,7 @@ describe('Walkthrough: link a Google account and sync both ways through syncNow'
     assert.deepEqual(titles, ['Engine review', 'Lunch with Charles']);
     assert.equal(googleFind(await googleContacts(users.stack, user.email), 'Charles').length, 1);
 
-    // Nothing changed since: one list call per kind (SPEC §3.4.3, §3.5.4), and nothing written.
+    // Nothing changed since: one list call per kind (docs/behaviour.md#incremental-contact-sync, docs/behaviour.md#incremental-activity-sync), and nothing written.
     await control(users.stack).clearRequests();
     const quiet = await runSyncNow();
     assert.equal(quiet.status, 'succeeded', JSON.stringify(quiet));

@@ -14,7 +14,7 @@ import { propertyRuns } from './runs.js';
 
 /**
  * Random histories of one linked meeting on the organizer's calendar: edits in Google, edits in the
- * CRM by the organizer or by a participant (§3.5.3), and syncs run as the activity sync runs them —
+ * CRM by the organizer or by a participant (docs/behaviour.md#collective-activities), and syncs run as the activity sync runs them —
  * the Google pass (a changed event: `hold`, its author unknown) then the CRM pass (a changed
  * activity: `push` when the organizer edited, else `absorb`) — each plan applied to in-memory sides
  * the way the executor applies it. After every sync: both sides agree, a second plan is empty, no
@@ -23,7 +23,7 @@ import { propertyRuns } from './runs.js';
 
 type Field = 'title' | 'location';
 const ORGANIZER_VALUES = ['Review', 'Room 1', 'Room 2', 'Kick-off'];
-/** Only participants write these: seeing one in Google is a §3.5.3 breach. */
+/** Only participants write these: seeing one in Google is a docs/behaviour.md#collective-activities breach. */
 const PARTICIPANT_VALUES = ['P: moved', 'P: renamed'];
 
 type Op =

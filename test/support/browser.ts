@@ -36,7 +36,7 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     // As root Chromium needs --no-sandbox; the rest keep it from calling Google's hosts at start,
-    // which this machine's closed network refuses (MACHINE-NOTES, machines/node.md).
+    // which this machine's closed network refuses (docs/operations.md#machine-prerequisites, machines/node.md).
     args: [
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       '--disable-gpu',

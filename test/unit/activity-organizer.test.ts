@@ -5,7 +5,7 @@ import { syncsActivities } from '../../functions/src/core/sync/activities/organi
 const settings = (syncSince: string | null) => ({ autoSync: false, periodMinutes: 60 as const, syncSince });
 const account = (calendar: boolean) => ({ capabilities: { contacts: true, calendar } });
 
-describe('Whose sync exports a meeting (SPEC §3.5.1)', () => {
+describe('Whose sync exports a meeting (docs/behaviour.md#activity-organizer)', () => {
   it('when the organizer chose a start date and an account granted the calendar, then their sync exports it', () => {
     assert.equal(syncsActivities(settings('2026-01-01'), [account(false), account(true)]), true);
   });

@@ -122,7 +122,7 @@ describe('activity planner: CRM activities', () => {
   });
 });
 
-describe('activity planner: cancelling and restoring (§3.5.5)', () => {
+describe('activity planner: cancelling and restoring (docs/behaviour.md#activity-deletion)', () => {
   const since = WINDOW.since;
   const canceled = activity({ status: 'canceled' });
   it('when the organizer cancels a linked activity, then its event is cancelled in Google; on a participant copy nothing is pushed', () => {
@@ -317,7 +317,7 @@ describe('activity planner: properties of planLinked', () => {
     );
   });
 
-  it("when someone else's CRM edit was absorbed on the organizer's pair, then no later plan pushes it (§3.5.3)", () => {
+  it("when someone else's CRM edit was absorbed on the organizer's pair, then no later plan pushes it (docs/behaviour.md#collective-activities)", () => {
     fc.assert(
       fc.property(pair, ({ base, crm, google, withBase }) => {
         const start = link({

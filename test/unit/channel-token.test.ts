@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { channelTokenMatches, hashChannelToken } from '../../functions/src/core/crypto/channelToken.js';
 
-describe('push channel tokens (SPEC §3.10)', () => {
+describe('push channel tokens (docs/behaviour.md#near-real-time-calendar)', () => {
   const token = 'Zr3kq0n9n2m1-secret_token_of_a_channel_AbCdEfGh';
   const stored = hashChannelToken(token);
 

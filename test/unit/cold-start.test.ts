@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
 /**
- * Cloud Functions loads the same `main` module for every function (SPEC §5 cold start): loading it
+ * Cloud Functions loads the same `main` module for every function (docs/architecture.md#quality-bars cold start): loading it
  * must not pull in any function's client libraries; each loads what it needs on its first request.
  */
 

@@ -3,7 +3,7 @@ import { ConfigError, parseConfig } from '../../functions/src/config.js';
 
 const minimal = { GOOGLE_CLOUD_PROJECT: 'demo-project', PUBLIC_BASE_URL: 'https://example.com/fns/' };
 
-describe('configuration (SPEC §4.1)', () => {
+describe('configuration (docs/operations.md#configuration)', () => {
   it('when only the required variables are set, then the documented defaults apply', () => {
     const config = parseConfig(minimal);
     assert.equal(config.region, 'us-central1');

@@ -7,7 +7,7 @@ import {
   matchKeysOf,
 } from '../../functions/src/core/sync/contacts/googleMatch.js';
 
-/** Matching a CRM contact about to be created with an unlinked Google contact (SPEC §3.4.2). */
+/** Matching a CRM contact about to be created with an unlinked Google contact (docs/behaviour.md#contact-matching). */
 
 const candidate = (resourceName: string, emails: string[], crmId?: string): GoogleMatchKeys => ({
   resourceName,

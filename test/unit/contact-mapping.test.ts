@@ -12,7 +12,7 @@ import { newPerson, personUpdate } from '../../functions/src/core/sync/contacts/
 import { sameValue } from '../../functions/src/core/sync/merge.js';
 import { type Contact, deriveDisplayName, parseNewContact } from '../../functions/src/domain/crm/contact.js';
 
-/** The field mapping between CRM contacts and Google people (SPEC §3.4.6). */
+/** The field mapping between CRM contacts and Google people (docs/behaviour.md#contact-fields). */
 
 function contact(fields: Partial<Contact>): Contact {
   const base = { emails: [], phones: [], addresses: [], websites: [], ...fields };

@@ -10,7 +10,7 @@ import {
   planUnlinkedPerson,
 } from '../../functions/src/core/sync/contacts/plan.js';
 
-/** The contact planner (SPEC §3.4): what to do with a linked pair, and with an unlinked Google contact. */
+/** The contact planner (docs/behaviour.md#contacts): what to do with a linked pair, and with an unlinked Google contact. */
 
 const tagged = (values: SyncValues, changedAt = 1): CrmSide => ({ state: 'tagged', values, changedAt });
 const inGroup = (values: SyncValues, changedAt = 2): GoogleSide => ({ state: 'inGroup', values, changedAt });

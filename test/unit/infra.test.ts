@@ -67,7 +67,7 @@ describe('deployment wiring (infra/)', () => {
       assert.match(deployOf(name), /--allow-unauthenticated/);
   });
 
-  it('when Google posts calendar notifications, then calendarWebhook is public, small and quick (SPEC §3.10)', () => {
+  it('when Google posts calendar notifications, then calendarWebhook is public, small and quick (docs/behaviour.md#near-real-time-calendar)', () => {
     const deploy = deployOf('calendarWebhook');
     assert.match(deploy, /--allow-unauthenticated/);
     assert.match(deploy, /--memory=256Mi /);
@@ -78,7 +78,7 @@ describe('deployment wiring (infra/)', () => {
     assert.match(deploy, /PUBLIC_BASE_URL=https:\/\//);
   });
 
-  it('when functions are deployed, then they get the configuration of SPEC §4.1 with lists intact', () => {
+  it('when functions are deployed, then they get the configuration of docs/operations.md#configuration with lists intact', () => {
     const deploy = deployOf('api');
     assert.match(
       deploy,
@@ -88,7 +88,7 @@ describe('deployment wiring (infra/)', () => {
     assert.doesNotMatch(deploy, /EMULATOR_HOST|GOOGLE_API_BASE_URL/);
   });
 
-  it('when secrets are created, then they carry the names of SPEC §4.1', () => {
+  it('when secrets are created, then they carry the names of docs/operations.md#configuration', () => {
     assert.deepEqual([...SECRET_NAMES].sort(), Object.values(SECRET_IDS).sort());
     for (const secret of SECRET_NAMES)
       assert.ok(commands.some((c) => c.startsWith(`gcloud secrets create ${secret} `)));

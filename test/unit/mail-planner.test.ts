@@ -16,7 +16,7 @@ import {
 } from '../../functions/src/core/mail/plan.js';
 import { MAX_BODY_BYTES } from '../../functions/src/domain/mail/email.js';
 
-/** SPEC §3.8.2: the pure rules of the mail import, one named case per branch. */
+/** docs/behaviour.md#mail-import: the pure rules of the mail import, one named case per branch. */
 
 function message(overrides: Partial<FetchedMessage> = {}): FetchedMessage {
   return {

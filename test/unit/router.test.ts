@@ -27,7 +27,7 @@ function errorCode(fn: () => unknown): string | undefined {
 }
 
 describe('router', () => {
-  it('when a path comes with or without the function name, then both match (SPEC §4.3)', () => {
+  it('when a path comes with or without the function name, then both match (docs/api.md)', () => {
     assert.deepEqual(router.match('GET', '/api/contacts/abc?x=1').params, { id: 'abc' });
     assert.deepEqual(router.match('GET', '/contacts/abc').params, { id: 'abc' });
     assert.deepEqual(router.match('DELETE', '/api/contacts/a%2Db/tags/t1').params, {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, it } from 'mocha';
 import { canonicalJson, sameValue, threeWayMerge } from '../../functions/src/core/sync/merge.js';
 
-/** The three-way merge of a linked record (SPEC §3.4.4). */
+/** The three-way merge of a linked record (docs/behaviour.md#conflicts). */
 
 const FIELDS = ['a', 'b', 'c'] as const;
 type Field = (typeof FIELDS)[number];

@@ -6,9 +6,9 @@ import type { AccountStatus, LinkedAccount, Mailbox } from '../model.js';
 import { texts } from '../texts.js';
 
 /**
- * The user's linked Google account and mailboxes (SPEC §3.2, §3.7, §3.8.1). Linking asks the API
+ * The user's linked Google account and mailboxes (docs/behaviour.md#linking, docs/behaviour.md#removing-an-account, docs/behaviour.md#mailbox-linking). Linking asks the API
  * for Google's authorization URL by a same-origin request, whose answer also sets the browser
- * binding cookie that `oauthCallback` checks (§3.2.2), then goes to Google; Google's consent comes
+ * binding cookie that `oauthCallback` checks (docs/behaviour.md#oauth-callback), then goes to Google; Google's consent comes
  * back to this page through `oauthCallback` with the outcome in the query.
  */
 

@@ -5,7 +5,7 @@ import type { Activity } from '../model.js';
 import { texts } from '../texts.js';
 
 /**
- * A week of CRM activities (SPEC §4.3 `GET /api/activities?from=&to=`, overlap of [from, to)), in
+ * A week of CRM activities (docs/api.md `GET /api/activities?from=&to=`, overlap of [from, to)), in
  * the browser's time zone, Monday first, and a form to plan a new one.
  */
 

@@ -6,7 +6,7 @@ import type { Endpoint, GoogleSettings, MailProvider, Schedule } from '../model.
 import { texts } from '../texts.js';
 
 /**
- * Administration (SPEC §3.1): Google app settings with the URIs to register in Google Cloud, the mail
+ * Administration (docs/operations.md#administrator-setup): Google app settings with the URIs to register in Google Cloud, the mail
  * provider directory, and pausing or resuming automatic sync. One section at a time, so each has
  * exactly one "Save". The shell shows this page to administrators only.
  */
@@ -28,7 +28,7 @@ function copyable(label: string, value: string): HTMLElement {
   );
 }
 
-/** A write-only Client Secret (SPEC §3.1.2): empty keeps the stored one; its hint says whether one is set. */
+/** A write-only Client Secret (docs/operations.md#google-oauth-app): empty keeps the stored one; its hint says whether one is set. */
 function secretField(isSet: boolean) {
   const secret = field(
     t.clientSecret,

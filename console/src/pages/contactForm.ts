@@ -3,7 +3,7 @@ import type { Contact } from '../model.js';
 import { texts } from '../texts.js';
 
 /**
- * The contact form, for creating and editing (SPEC §4.3 `Contact`): the fields a person edits most.
+ * The contact form, for creating and editing (docs/api.md `Contact`): the fields a person edits most.
  * Inputs are named like the API fields so a 400's `details.fields` land next to them. Editing keeps
  * the emails and phones beyond the first one as they are.
  */

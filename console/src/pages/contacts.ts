@@ -6,7 +6,7 @@ import type { Contact, Tag } from '../model.js';
 import { texts } from '../texts.js';
 import { contactForm } from './contactForm.js';
 
-/** CRM contacts (SPEC §4.3): filter by tag, create, edit, add and remove tags. */
+/** CRM contacts (docs/api.md): filter by tag, create, edit, add and remove tags. */
 
 const t = texts.contacts;
 

@@ -6,7 +6,7 @@ import { runDetails, runHeading } from '../runView.js';
 import { texts } from '../texts.js';
 
 /**
- * The user's sync runs, newest first (the API lists oldest first, SPEC §4.3), each with its trigger,
+ * The user's sync runs, newest first (the API lists oldest first, docs/api.md), each with its trigger,
  * duration, counts in words, conflicts and errors.
  */
 export async function historyPage({ api }: PageContext): Promise<HTMLElement> {

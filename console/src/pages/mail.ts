@@ -6,7 +6,7 @@ import type { Contact, Email, Mailbox } from '../model.js';
 import { texts } from '../texts.js';
 
 /**
- * A contact's emails (SPEC §3.8, `GET /api/emails?contactId=`), newest first, and writing one through
+ * A contact's emails (docs/behaviour.md#mail, `GET /api/emails?contactId=`), newest first, and writing one through
  * one of the user's own mailboxes (`POST /api/emails`).
  */
 
@@ -86,7 +86,7 @@ export async function mailPage({ api }: PageContext): Promise<HTMLElement> {
       formArea,
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t.send)),
     );
-    // One key per message typed, so a retried press does not send twice (SPEC §3.8.3).
+    // One key per message typed, so a retried press does not send twice (docs/behaviour.md#sending-mail).
     let idempotencyKey = crypto.randomUUID();
     onSubmit(form, formArea, async () => {
       await api.call(

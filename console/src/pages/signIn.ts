@@ -4,7 +4,7 @@ import { type ConsoleConfig, type Session, signInErrorText } from '../session.js
 import { texts } from '../texts.js';
 
 /**
- * Email and password sign-in (the names "Email", "Password" and "Sign in" are contract, SPEC §3.9),
+ * Email and password sign-in (the names "Email", "Password" and "Sign in" are contract, docs/architecture.md#web-console),
  * creating an account, and Google sign-in where the deployment enabled it.
  */
 export function signInPage(session: Session, config: ConsoleConfig): HTMLElement {

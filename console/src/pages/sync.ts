@@ -14,7 +14,7 @@ import { runDetails, runSummary } from '../runView.js';
 import { texts } from '../texts.js';
 
 /**
- * Sync settings per kind (SPEC §3.3, §3.8.2) with one "Save" for the whole page, and "Run sync now"
+ * Sync settings per kind (docs/behaviour.md#sync-settings, docs/behaviour.md#mail-import) with one "Save" for the whole page, and "Run sync now"
  * with live progress: the run that `syncNow` queued is polled until it finishes.
  */
 

@@ -1,6 +1,6 @@
 // Calendar API v3 errors in Google's legacy envelope:
 // {"error":{"errors":[{domain,reason,message,locationType?,location?}],"code","message"}}
-// Messages/reasons follow GOOGLE-API-FACTS §2 where sourced; the rest are marked (unconfirmed).
+// Messages/reasons follow docs/google-apis.md#calendar-api where sourced; the rest are marked (unconfirmed).
 
 export interface ErrorItem {
   domain: string;

@@ -11,7 +11,7 @@ export function newEventId(): string {
   return out;
 }
 
-/** Client-supplied ids: base32hex `[a-v0-9]`, length 5–1024 (GOOGLE-API-FACTS §2). */
+/** Client-supplied ids: base32hex `[a-v0-9]`, length 5–1024 (docs/google-apis.md#calendar-api). */
 export function validateClientId(id: unknown): string {
   if (typeof id !== 'string' || id.length < 5 || id.length > 1024 || !/^[a-v0-9]+$/.test(id)) {
     throw invalid('Invalid resource id value.');

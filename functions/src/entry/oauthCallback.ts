@@ -1,5 +1,5 @@
 import { createHttpFunction } from '../http/handler.js';
 import { oauthCallbackFunction } from '../routes/oauthCallback.js';
 
-/** `oauthCallback`: where Google redirects the browser after consent (SPEC §3.2). */
+/** `oauthCallback`: where Google redirects the browser after consent (docs/behaviour.md#linking). */
 export default createHttpFunction(oauthCallbackFunction);

@@ -1,5 +1,5 @@
 import { createHttpFunction } from '../http/handler.js';
 import { settingsFunction } from '../routes/settings/index.js';
 
-/** `settings`: administrator settings (SPEC §3.1, §4.3). */
+/** `settings`: administrator settings (docs/operations.md#administrator-setup, docs/api.md). */
 export default createHttpFunction(settingsFunction);

@@ -1,5 +1,5 @@
 import { createHttpFunction } from '../http/handler.js';
 import { syncNowFunction } from '../routes/syncNow.js';
 
-/** `syncNow`: the caller's manual sync (SPEC §3.6). */
+/** `syncNow`: the caller's manual sync (docs/behaviour.md#running-syncs). */
 export default createHttpFunction(syncNowFunction);

@@ -5,7 +5,7 @@ import { type SyncRequest, SyncRequestSchema } from '../domain/sync/messages.js'
 import { log } from '../logging.js';
 
 /**
- * `syncUser`: runs one user's sync for a Pub/Sub message (SPEC §2, §3.6). The CloudEvent carries the
+ * `syncUser`: runs one user's sync for a Pub/Sub message (docs/architecture.md#functions-and-state, docs/behaviour.md#running-syncs). The CloudEvent carries the
  * Pub/Sub message, whose `data` is the base64 of a JSON SyncRequest
  * (https://cloud.google.com/eventarc/docs/cloudevents#pubsub). Returning acknowledges the message;
  * throwing asks Pub/Sub to deliver it again, which is right only for a transient fault of our own

@@ -4,7 +4,7 @@ import { MAX_BODY_BYTES } from './limits.js';
 
 /**
  * The Functions Framework parses bodies with body-parser before our handler runs, and sends its own
- * HTML error page when that fails (malformed JSON, unsupported charset). SPEC §4.3 wants the JSON
+ * HTML error page when that fails (malformed JSON, unsupported charset). docs/api.md wants the JSON
  * error envelope for every failure, and the framework offers no error hook, so this installs the
  * final handler of Express (the framework's own Express instance) that answers with the envelope.
  * Imported once by the entry module; it changes nothing for requests that parse.

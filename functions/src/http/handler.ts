@@ -8,7 +8,7 @@ import { type Access, type HttpResult, type Route, Router } from './router.js';
 
 /**
  * Builds the request handler of one HTTP function: trace context, authentication before routing,
- * body checks, routing, and the uniform error envelope (SPEC §4.3) for every failure.
+ * body checks, routing, and the uniform error envelope (docs/api.md) for every failure.
  */
 
 export type { Access };

@@ -5,7 +5,7 @@ import type { RouteDoc } from './routeDoc.js';
 /**
  * A route table for one function. Paths are matched with or without the function's own name as
  * prefix (`/api/me` and `/me`), because Firebase Hosting rewrites keep the prefix and Cloud Functions
- * URLs do not (SPEC §4.3). A path that exists with another method answers 405, an unknown path 404.
+ * URLs do not (docs/api.md). A path that exists with another method answers 405, an unknown path 404.
  * Every path parameter names a record, so one that cannot be a record id (`a%2Fb`, `__x__`, `..`)
  * is 404 here, before any store sees it. HEAD is served as GET without a body (RFC 9110 §9.3.2).
  */

@@ -6,7 +6,7 @@ import type { Page, PageRequest } from '../domain/crm/paging.js';
 import type { NewTag, StoredTag } from '../domain/crm/tag.js';
 
 /**
- * The CRM behind the API and the sync (SPEC §0: "other CRMs can be connected later behind the same
+ * The CRM behind the API and the sync (docs/architecture.md#overview: "other CRMs can be connected later behind the same
  * store interface"). Firestore is the default implementation (adapters/firestore/crm).
  *
  * Every method acts for an `Actor`: reads hide other users' personal tags from it, and writes are
@@ -94,7 +94,7 @@ export interface CrmStore {
   getContacts(ids: string[], viewer: Actor): Promise<Map<string, Contact>>;
   getContact(id: string, viewer: Actor): Promise<Contact>;
   listContacts(query: ContactQuery, viewer: Actor): Promise<Page<Contact>>;
-  /** Contacts having one of these addresses (case-insensitive): matching before creating (§3.4.2). */
+  /** Contacts having one of these addresses (case-insensitive): matching before creating (docs/behaviour.md#contact-matching). */
   findContactsByEmail(emails: string[], viewer: Actor): Promise<Contact[]>;
   /** Applies a JSON merge patch of writable fields (already checked with `checkContactPatch`). */
   updateContact(id: string, patch: Record<string, unknown>, options: WriteOptions): Promise<Written<Contact>>;

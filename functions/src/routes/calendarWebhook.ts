@@ -4,7 +4,7 @@ import { EXAMPLE_IDS } from '../http/routeDoc.js';
 import type { Route } from '../http/router.js';
 
 /**
- * `POST /calendarWebhook` with Google's `X-Goog-*` headers (SPEC §4.3) → 200 `{outcome}`, or 404 for
+ * `POST /calendarWebhook` with Google's `X-Goog-*` headers (docs/api.md) → 200 `{outcome}`, or 404 for
  * an unknown channel or a wrong token. Google's notifications carry no body; the headers say it all
  * (https://developers.google.com/calendar/api/guides/push, "Understand the notification message format").
  */
@@ -15,7 +15,7 @@ export const calendarWebhookRoutes: Route<RequestContext>[] = [
     doc: {
       summary: 'Receive a Google Calendar push notification',
       description:
-        'Google posts here for every channel that watches a linked primary calendar (SPEC §3.10). ' +
+        'Google posts here for every channel that watches a linked primary calendar (docs/behaviour.md#near-real-time-calendar). ' +
         "Public: the channel's secret token authenticates the notification (compared in constant " +
         'time). The first `sync` message of a channel is acknowledged and runs nothing; a change ' +
         "(`exists`) queues that user's activities run, coalesced with a run already queued (and at " +
@@ -81,7 +81,8 @@ export const calendarWebhookRoutes: Route<RequestContext>[] = [
 
 export const calendarWebhookFunction: HttpFunctionSpec<RequestContext> = {
   name: 'calendarWebhook',
-  description: "Google Calendar's push notifications: queues the user's activities run (SPEC §3.10).",
+  description:
+    "Google Calendar's push notifications: queues the user's activities run (docs/behaviour.md#near-real-time-calendar).",
   access: 'public',
   routes: calendarWebhookRoutes,
 };

@@ -6,10 +6,10 @@ import { log } from '../logging.js';
 
 /**
  * `GET /oauthCallback?code=&state=` (or `?error=`): Google's redirect after consent. Always answers
- * with a 302 back to APP_URL carrying the outcome (SPEC §4.3); never an error page, never details.
+ * with a 302 back to APP_URL carrying the outcome (docs/api.md); never an error page, never details.
  */
 
-/** The outcome in APP_URL's query: `link=…` for a Google account, `mailbox=…` for a mailbox (SPEC §4.3). */
+/** The outcome in APP_URL's query: `link=…` for a Google account, `mailbox=…` for a mailbox (docs/api.md). */
 export function appRedirect(
   outcome: { ok: true; missing?: string[] } | { ok: false; code: string },
   name: 'link' | 'mailbox' = 'link',

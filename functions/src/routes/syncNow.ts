@@ -5,7 +5,7 @@ import type { Route } from '../http/router.js';
 
 /**
  * `POST /syncNow` `{kinds?}` → 202 `{runId}`, or `{runId, coalesced: true}` naming the caller's run
- * that is already queued or running (SPEC §4.3).
+ * that is already queued or running (docs/api.md).
  */
 export const syncNowRoutes: Route<UserContext>[] = [
   {

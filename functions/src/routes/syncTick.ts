@@ -2,7 +2,7 @@ import type { HttpFunctionSpec, RequestContext } from '../http/handler.js';
 import type { Route } from '../http/router.js';
 
 /**
- * `POST /syncTick` (SPEC §4.3) → `{dispatched}`. Cloud Scheduler posts an empty body (or whatever the
+ * `POST /syncTick` (docs/api.md) → `{dispatched}`. Cloud Scheduler posts an empty body (or whatever the
  * job's body is, JSON here); nothing in it is needed, so it is not read.
  */
 
@@ -35,7 +35,7 @@ export const syncTickRoutes: Route<RequestContext>[] = [
       const { fanOutDueUsers, tickClock, renewCalendarWatches, log } = await load();
       const nowMs = tickClock.now();
       const fanOut = await fanOutDueUsers({ nowMs });
-      // Calendar channels due for renewal (SPEC §3.10); a failure here must not fail the tick.
+      // Calendar channels due for renewal (docs/behaviour.md#near-real-time-calendar); a failure here must not fail the tick.
       await renewCalendarWatches(nowMs).catch((error: unknown) =>
         log.warn('syncTick could not renew the calendar watches', { error }),
       );

@@ -1,5 +1,5 @@
 // The Calendar emulator driven over HTTP by the official @googleapis/calendar client, authorized with
-// real OAuth tokens issued by the emulator: the behaviour crm-google-sync relies on (GOOGLE-API-FACTS §2).
+// real OAuth tokens issued by the emulator: the behaviour crm-google-sync relies on (docs/google-apis.md#calendar-api).
 import assert from 'node:assert/strict';
 import { calendar_v3 } from '@googleapis/calendar';
 import type { OAuth2Client } from 'google-auth-library';

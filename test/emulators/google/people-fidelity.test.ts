@@ -6,7 +6,7 @@ import { ALICE, failure, linkedClient, peopleApi, suiteEnv } from './helpers.js'
 const FIELDS = 'names,memberships,metadata';
 const DAY = 24 * 3600 * 1000;
 
-/** Fidelity of the People API emulator to [DISCO-people] (see GOOGLE-API-FACTS §1). */
+/** Fidelity of the People API emulator to [DISCO-people] (see docs/google-apis.md#people-api). */
 describe('Google emulator — People API fidelity', () => {
   const env = suiteEnv(beforeEach);
   let people: people_v1.People;

@@ -36,13 +36,13 @@ function fromSnapshot(snapshot: DocumentSnapshot): LinkedAccountRecord | undefin
   };
 }
 
-/** The user's linked accounts, oldest first (at most one in practice, SPEC §3.2.3). */
+/** The user's linked accounts, oldest first (at most one in practice, docs/behaviour.md#one-account-per-user). */
 export async function listAccounts(uid: string): Promise<LinkedAccountRecord[]> {
   const snapshot = await firestore().collection(accountsPath(uid)).orderBy('linkedAt').get();
   return snapshot.docs.map(fromSnapshot).filter((a): a is LinkedAccountRecord => a !== undefined);
 }
 
-/** The user's linked account that the sync works on (one per user, SPEC §3.2.3). */
+/** The user's linked account that the sync works on (one per user, docs/behaviour.md#one-account-per-user). */
 export async function linkedAccountOf(uid: string): Promise<LinkedAccountRecord | undefined> {
   return (await listAccounts(uid)).at(-1);
 }

@@ -6,7 +6,7 @@ import { AccountSyncState, BATCH_LIMIT } from './accountSyncState.js';
 import { ACTIVITY_EVENT_INDEX } from './syncStatePaths.js';
 
 /**
- * Where the activity sync keeps its state (SPEC §2): per linked account, the cursor document
+ * Where the activity sync keeps its state (docs/architecture.md#functions-and-state): per linked account, the cursor document
  * `syncCursors/activities` and one `syncMappings/activity_{activityId}` document per linked pair
  * (with its base snapshot), plus `syncMappings/activitySeries_{seriesId}` per recurring series seen;
  * deployment-wide, the event index (ACTIVITY_EVENT_INDEX). The contact sync shares the
@@ -34,7 +34,7 @@ export interface ActivityCursor {
 }
 
 /**
- * The check that follows a full listing (GUIDE §4, Nango's generations): the listing stamps the links
+ * The check that follows a full listing (docs/architecture.md#nango, Nango's generations): the listing stamps the links
  * of the events it lists with `generation`; once it is complete, links without the stamp are checked.
  */
 export interface ListingSweep {

@@ -3,7 +3,7 @@ import { firestore } from './client.js';
 import { USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
 
 /**
- * The push notification channels that watch each user's primary calendar (SPEC §3.10), at
+ * The push notification channels that watch each user's primary calendar (docs/behaviour.md#near-real-time-calendar), at
  * `calendarWatches/{uid}`: the one owner of that state. A channel's secret token is never stored,
  * only its SHA-256, so a reader of the database cannot forge a notification.
  *

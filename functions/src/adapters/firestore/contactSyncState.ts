@@ -6,8 +6,8 @@ import { AccountSyncState, BATCH_LIMIT } from './accountSyncState.js';
 import { FirestoreWriteSet, firestoreWriteSet, type StagedWrite } from './writeSet.js';
 
 /**
- * Where the contact sync keeps its state (SPEC §2), per linked account (so it goes with the account,
- * §3.7): the cursor document `syncCursors/contacts` and one `syncMappings/contact_{crmId}` document
+ * Where the contact sync keeps its state (docs/architecture.md#functions-and-state), per linked account (so it goes with the account,
+ * docs/behaviour.md#removing-an-account): the cursor document `syncCursors/contacts` and one `syncMappings/contact_{crmId}` document
  * per CRM contact, which is either a link (with its base snapshot for the three-way merge) or a
  * pending create (see app/sync/contacts/exports.ts). The activity sync shares
  * the subcollections under other document ids and fields.

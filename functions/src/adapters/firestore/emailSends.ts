@@ -3,7 +3,7 @@ import { Timestamp } from '@google-cloud/firestore';
 import { firestore } from './client.js';
 
 /**
- * `Idempotency-Key` of `POST /api/emails` (SPEC §3.8.3): `emailSends/{hash}` per user and key,
+ * `Idempotency-Key` of `POST /api/emails` (docs/behaviour.md#sending-mail): `emailSends/{hash}` per user and key,
  * holding the first answer for 24 hours (then swept by the TTL policy on `expiresAt`). A send in
  * progress holds the key, so a concurrent retry does not send twice.
  */

@@ -5,7 +5,7 @@ import type { Email, EmailDirection } from '../../domain/mail/email.js';
 import { firestore } from './client.js';
 
 /**
- * Emails (SPEC §3.8, §4.3 `Email`): `emails/{id}`, the id derived from the Message-ID, so the same
+ * Emails (docs/behaviour.md#mail, docs/api.md `Email`): `emails/{id}`, the id derived from the Message-ID, so the same
  * message seen in several folders, mailboxes or users' imports is one document. Besides the Email's
  * fields it keeps the addresses of the mailboxes it was seen in (for `direction`) and `filterKeys`,
  * the values the list filters on (`c:<contactId>`, `m:<mailboxId>` and their pairs), because a
@@ -102,7 +102,7 @@ export interface EmailFilter {
   threadId?: string;
 }
 
-/** Emails by `createdAt`, then id (SPEC §4.3 lists), filtered by contact, mailbox and thread. */
+/** Emails by `createdAt`, then id (docs/api.md lists), filtered by contact, mailbox and thread. */
 export async function listEmails(
   filter: EmailFilter,
   page: PageRequest,

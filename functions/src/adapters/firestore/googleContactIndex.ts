@@ -7,7 +7,7 @@ import { ACCOUNT_SUBCOLLECTIONS, accountPath } from './syncStatePaths.js';
 /**
  * The linked account's Google contacts that no CRM contact is linked to, by email and by the CRM id
  * in their clientData (see core/sync/contacts/googleMatch.ts): one document per Google contact,
- * `googleContactIndex/{resourceName, URI-encoded}`, under the account (so it goes with it, SPEC §3.7).
+ * `googleContactIndex/{resourceName, URI-encoded}`, under the account (so it goes with it, docs/behaviour.md#removing-an-account).
  *
  * One document per contact rather than per email address: an incremental listing gives a changed
  * contact's new addresses, not its old ones, so a per-address document could not drop the old

@@ -2,7 +2,7 @@ import type { ServerEndpoint } from '../../domain/mail/email.js';
 import { firestore } from './client.js';
 
 /**
- * The administrator's edits of the mail provider directory (SPEC §3.1.4): `mailProviders/{id}`.
+ * The administrator's edits of the mail provider directory (docs/behaviour.md#mail-providers): `mailProviders/{id}`.
  * Only what the administrator saved is stored; the preset fills in a provider never saved. The
  * Client Secret is never here (Secret Manager).
  */

@@ -5,7 +5,7 @@ import type { MailboxStatus } from '../../domain/mail/email.js';
 import { firestore } from './client.js';
 
 /**
- * Linked mailboxes (SPEC §3.8.1): `mailboxes/{id}`, one per user and address (the id derives from
+ * Linked mailboxes (docs/behaviour.md#mailbox-linking): `mailboxes/{id}`, one per user and address (the id derives from
  * both, so linking the same address again replaces its grant), with the refresh token of its own
  * grant sealed as for linked accounts. Per folder, `mailboxes/{id}/folders/{folder}` holds the
  * import cursor `{uidValidity, lastUid}`. Top level, so that a mailbox id names its owner (a
@@ -139,7 +139,7 @@ export async function recordMailboxSynced(id: string, at: Date): Promise<void> {
   await ref(id).update({ lastSync: Timestamp.fromDate(at) });
 }
 
-/** Deletes the mailbox and its cursors; the emails imported from it stay (SPEC §3.8.1). */
+/** Deletes the mailbox and its cursors; the emails imported from it stay (docs/behaviour.md#mailbox-linking). */
 export async function deleteMailbox(id: string): Promise<void> {
   await firestore().recursiveDelete(ref(id));
 }

@@ -2,7 +2,7 @@ import { Timestamp } from '@google-cloud/firestore';
 import { firestore } from './client.js';
 
 /**
- * Single-use nonces of OAuth `state` (SPEC §3.2): created when the authorization URL is made,
+ * Single-use nonces of OAuth `state` (docs/behaviour.md#linking): created when the authorization URL is made,
  * consumed (deleted) by the first callback that presents them. Abandoned ones are swept by the
  * Firestore TTL policy on `expiresAt` declared in firestore.indexes.json
  * (https://firebase.google.com/docs/firestore/ttl).
@@ -16,9 +16,9 @@ export interface StoredNonce {
   email?: string;
   /** Whether the sign-in provider vouched for that email (it decides whether it may adopt a contact). */
   emailVerified?: boolean;
-  /** Hash of the value the starting browser holds in a cookie (SPEC §3.2.2); never the value. */
+  /** Hash of the value the starting browser holds in a cookie (docs/behaviour.md#oauth-callback); never the value. */
   browserHash?: string;
-  /** For a mailbox link (SPEC §3.8.1): the provider and the address the user asked to link. */
+  /** For a mailbox link (docs/behaviour.md#mailbox-linking): the provider and the address the user asked to link. */
   mailbox?: { providerId: string; email: string };
   createdAt: Date;
   expiresAt: Date;

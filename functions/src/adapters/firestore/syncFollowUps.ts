@@ -4,7 +4,7 @@ import { USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
 
 /**
  * At `syncFollowUps/{uid}`: "run once more after run X" — a change was announced while run X was
- * working and may have come after X read it (SPEC §3.10's coalescing: a burst gives one run, plus at
+ * working and may have come after X read it (docs/behaviour.md#near-real-time-calendar's coalescing: a burst gives one run, plus at
  * most one follow-up). Asking again only rewrites the same request, so a burst still asks once.
  */
 

@@ -4,7 +4,7 @@ import { firestore } from './client.js';
 import { readRun, writeRun } from './syncRuns.js';
 
 /**
- * The per-user sync lease at `syncLeases/{uid}` (SPEC §3.6: "a user's runs never overlap (a lease in
+ * The per-user sync lease at `syncLeases/{uid}` (docs/behaviour.md#running-syncs: "a user's runs never overlap (a lease in
  * Firestore)"). It names the one run that is queued or running for the user, who holds it (one
  * delivery of that run) and until when. It is not account state: a run may still hold it while its
  * account is being removed, and deleting it then would let a new run overlap that one.

@@ -7,14 +7,14 @@ import { pageOf } from './crm/records.js';
 import { USERS } from './syncStatePaths.js';
 
 /**
- * Sync runs at `users/{uid}/syncRuns/{runId}` (SPEC §3.6 "every run is recorded"): reachable only
+ * Sync runs at `users/{uid}/syncRuns/{runId}` (docs/behaviour.md#running-syncs "every run is recorded"): reachable only
  * through the owner's uid, and history, so they stay when the account is removed. Times are stored
  * as Timestamps (the list pages by `queuedAt`); a conflict's values are stored as JSON text, because
  * Firestore refuses arrays nested in arrays and a field value may be one.
  */
 
 export const SYNC_RUNS = 'syncRuns';
-/** Page tokens of the runs list are bound to it (SPEC §4.3 paging). */
+/** Page tokens of the runs list are bound to it (docs/api.md paging). */
 export const RUNS_LIST_SCOPE = 'syncRuns';
 
 const runsOf = (uid: string) => firestore().collection(`${USERS}/${uid}/${SYNC_RUNS}`);
@@ -90,7 +90,7 @@ export function newRunId(uid: string): string {
   return runsOf(uid).doc().id;
 }
 
-/** The user's runs by `queuedAt`, then id (SPEC §4.3: lists are ordered oldest first). */
+/** The user's runs by `queuedAt`, then id (docs/api.md: lists are ordered oldest first). */
 export function listRuns(uid: string, page: PageRequest): Promise<Page<SyncRun>> {
   return pageOf(runsOf(uid), ['queuedAt'], { ...page, scope: RUNS_LIST_SCOPE }, (doc) =>
     fromStored(doc.id, doc.data()),

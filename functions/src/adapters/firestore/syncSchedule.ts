@@ -13,7 +13,7 @@ import { readSyncSettingsIn } from './syncSettings.js';
 import { USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
 
 /**
- * The automatic-sync schedule in Firestore (SPEC §3.6).
+ * The automatic-sync schedule in Firestore (docs/behaviour.md#running-syncs).
  *
  *   syncSchedule/{uid}     `{slots, contactsSlot?, activitiesSlot?, clientId, updatedAt}`: the slot
  *                          (`period:phase`, core/schedule/slots.ts) of each kind that is due
@@ -25,7 +25,7 @@ import { USER_SYNC_STATE_COLLECTIONS } from './syncStatePaths.js';
  *
  * One query per due slot value, not one `in`/OR query over all of them: the emulator evaluates
  * each disjunction as a scan of its own, and one tick must fan out 100,000 users in 30 s there
- * (SPEC §5); in Google's Firestore ten equality lookups per minute cost next to nothing.
+ * (docs/architecture.md#quality-bars); in Google's Firestore ten equality lookups per minute cost next to nothing.
  */
 
 const SCHEDULES = USER_SYNC_STATE_COLLECTIONS.schedule;

@@ -10,7 +10,7 @@ import { firestore } from './client.js';
 import { USERS } from './syncStatePaths.js';
 
 /**
- * A user's sync preferences at `users/{uid}`: field `syncSettings` (SPEC §3.3; the only writer of it)
+ * A user's sync preferences at `users/{uid}`: field `syncSettings` (docs/behaviour.md#sync-settings; the only writer of it)
  * and field `syncLastCompleted.<kind>`, when each kind last completed.
  * Both are preferences and history, not account state: they stay when the account is removed.
  */

@@ -1,6 +1,6 @@
 /**
  * Where per-account state lives in Firestore. The sync code reads and writes these names (and no
- * others), so that removing a linked account (SPEC §3.7) deletes exactly the state that belongs to
+ * others), so that removing a linked account (docs/behaviour.md#removing-an-account) deletes exactly the state that belongs to
  * it: everything under the account's document, plus the per-user documents listed below.
  *
  *   users/{uid}/linkedAccounts/{accountId}                    the linked account (token sealed)
@@ -32,7 +32,7 @@ export const ACCOUNT_SUBCOLLECTIONS = {
 export const USER_SYNC_STATE_COLLECTIONS = {
   /** When each kind is next due, for the `syncTick` fan-out query. */
   schedule: 'syncSchedule',
-  /** The push notification channel(s) watching the account's primary calendar (SPEC §3.10). */
+  /** The push notification channel(s) watching the account's primary calendar (docs/behaviour.md#near-real-time-calendar). */
   calendarWatch: 'calendarWatches',
   /** A run asked for after the user's current one (a calendar change arrived while it ran). */
   followUp: 'syncFollowUps',
@@ -40,7 +40,7 @@ export const USER_SYNC_STATE_COLLECTIONS = {
 
 /**
  * Deployment-wide (not per account, so kept when an account is removed): one document per Google
- * meeting or occurrence (iCalUID + original start) naming the one CRM activity it is (SPEC §3.5.2).
+ * meeting or occurrence (iCalUID + original start) naming the one CRM activity it is (docs/behaviour.md#events-from-google).
  */
 export const ACTIVITY_EVENT_INDEX = 'activityEventIndex';
 

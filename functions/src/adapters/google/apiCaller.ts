@@ -28,7 +28,7 @@ export interface CallerOptions {
   random?: () => number;
 }
 
-/** `rootUrl` for the `@googleapis/*` clients: Google's own hosts, or GOOGLE_API_BASE_URL (SPEC §4.1). */
+/** `rootUrl` for the `@googleapis/*` clients: Google's own hosts, or GOOGLE_API_BASE_URL (docs/operations.md#configuration). */
 export function googleApiRootUrl(): string | undefined {
   const base = config().googleApiBaseUrl;
   return base ? `${base}/` : undefined;

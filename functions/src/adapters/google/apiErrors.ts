@@ -2,9 +2,9 @@ import { type FaultKind, parseRetryAfter } from '../../core/exec/retry.js';
 
 /**
  * Google API failures, classified once here into the few outcomes the sync acts on (as Twenty does,
- * GUIDE §3). People speaks AIP-193 errors (`status`, `details[].reason`); Calendar the legacy shape
+ * docs/architecture.md#twenty-crm). People speaks AIP-193 errors (`status`, `details[].reason`); Calendar the legacy shape
  * (`errors[].reason`). Sources: https://developers.google.com/workspace/calendar/api/guides/errors,
- * People discovery doc (EXPIRED_SYNC_TOKEN, failedPrecondition on a stale etag), GOOGLE-API-FACTS.md.
+ * People discovery doc (EXPIRED_SYNC_TOKEN, failedPrecondition on a stale etag), docs/google-apis.md.
  */
 
 export type GoogleFailureKind =

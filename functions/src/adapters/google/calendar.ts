@@ -22,7 +22,7 @@ export interface EventPage {
 /**
  * Where a listing stands. A full listing starts at `timeMin`; an incremental one at a sync token.
  * `singleEvents=true` on both: occurrences of recurring events arrive one by one (each becomes its own
- * activity, §3.5.6), as in Google's own sync sample, which pairs `singleEvents=true` with the token
+ * activity, docs/behaviour.md#all-day-time-zones-and-recurrence), as in Google's own sync sample, which pairs `singleEvents=true` with the token
  * and restricts only the full sync by time: "Sync tokens aren't compatible with most filters, but you
  * may want to limit your full sync to only a certain date range"
  * (https://developers.google.com/calendar/api/guides/sync). `timeMin` and `showDeleted=false` are
@@ -138,7 +138,7 @@ export class CalendarApi {
 
   /**
    * Deletes the event; already deleted (410 `deleted`) or absent (404) counts as done, so a repeated
-   * delete is harmless (the Odoo way, GUIDE §2).
+   * delete is harmless (the Odoo way, docs/architecture.md#google-calendar-in-odoo).
    */
   async delete(eventId: string): Promise<void> {
     try {

@@ -14,7 +14,7 @@ import { batchRequestBody, type InnerRequest, type InnerResponse, parseBatchResp
  *
  * We build the documented format ourselves (batchHttp.ts): `@jrmdayn/googleapis-batcher` needs the
  * whole `googleapis` bundle as a peer and guesses the batch URL as `<origin>/batch` for any host but
- * www.googleapis.com, which misses `GOOGLE_API_BASE_URL` (SPEC §4.1); and it would hide the inner
+ * www.googleapis.com, which misses `GOOGLE_API_BASE_URL` (docs/operations.md#configuration); and it would hide the inner
  * outcomes from the caller that owns retries.
  */
 
@@ -104,7 +104,7 @@ async function send(
   }
 }
 
-/** `rootUrl`: Google's, or the one GOOGLE_API_BASE_URL names (SPEC §4.1). */
+/** `rootUrl`: Google's, or the one GOOGLE_API_BASE_URL names (docs/operations.md#configuration). */
 export async function writeEvents(
   caller: GoogleApiCaller,
   writes: EventWrite[],

@@ -4,7 +4,7 @@ import { AppError } from '../../errors.js';
 import { googleCloudClientOptions, rpcStatusOf } from '../googleCloudClientOptions.js';
 
 /**
- * The Cloud Scheduler job that calls `syncTick` (SPEC §3.1.6, §4.1), read and changed through the
+ * The Cloud Scheduler job that calls `syncTick` (docs/operations.md#pausing-sync, docs/operations.md#configuration), read and changed through the
  * Cloud Scheduler API, so what the settings show is what Google will do. Errors become AppErrors
  * here: a missing job is a deployment that is not complete (409 `conflict`), an outage of the API
  * is 503 `unavailable`.

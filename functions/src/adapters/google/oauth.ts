@@ -9,7 +9,7 @@ import { config } from '../../config.js';
 /**
  * Google's OAuth 2.0 endpoints for web-server apps, through google-auth-library's OAuth2Client
  * (https://developers.google.com/identity/protocols/oauth2/web-server). With GOOGLE_API_BASE_URL set
- * (tests, local stack) every endpoint is at that origin under Google's real path (SPEC §4.1).
+ * (tests, local stack) every endpoint is at that origin under Google's real path (docs/operations.md#configuration).
  *
  * Failures come out as `OAuthFailure` with a reason the callers act on; Google's error bodies are
  * kept out of messages (a token endpoint error never echoes the token, but we do not rely on it).

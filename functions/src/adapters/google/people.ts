@@ -17,7 +17,7 @@ export const PEOPLE_LIMITS = {
 } as const;
 
 /**
- * Largest page: reading N changes costs about N/1000 calls (SPEC §5). A sync token needs every other
+ * Largest page: reading N changes costs about N/1000 calls (docs/architecture.md#quality-bars). A sync token needs every other
  * parameter of the first call again ("all other parameters provided to people.connections.list must
  * match the first call that provided the page token" — connections.list reference), so full and
  * incremental listings send exactly the same ones.

@@ -5,7 +5,7 @@ import type { EmailAddress, ServerEndpoint } from '../../domain/mail/email.js';
 import { messageParts, type TextPart } from './mimeParts.js';
 
 /**
- * IMAP for the mail import (SPEC §3.8.2), through `imapflow`, logged in with SASL XOAUTH2 and an
+ * IMAP for the mail import (docs/behaviour.md#mail-import), through `imapflow`, logged in with SASL XOAUTH2 and an
  * access token (https://developers.google.com/workspace/gmail/imap/xoauth2-protocol), never a
  * password. A batch of messages costs two kinds of commands: one UID FETCH of the envelope headers,
  * BODYSTRUCTURE and INTERNALDATE for the whole batch, then one UID FETCH of the text part per
@@ -233,7 +233,7 @@ export class ImapSession {
     });
   }
 
-  /** Appends a message (the Sent copy of a message the product sent, SPEC §3.8.3). */
+  /** Appends a message (the Sent copy of a message the product sent, docs/behaviour.md#sending-mail). */
   append(path: string, raw: Buffer, date: Date): Promise<void> {
     return this.run(async () => {
       await this.client.append(path, raw, ['\\Seen'], date);

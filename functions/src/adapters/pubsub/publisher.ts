@@ -6,7 +6,7 @@ import { SYNC_USER_TOPIC } from './topics.js';
 /**
  * Publishes sync requests to the fan-out topic. One client per process (the library honours
  * PUBSUB_EMULATOR_HOST by itself). Batching is tuned for the fan-out: one tick may publish 100,000
- * messages (SPEC §5), so the client packs up to 1,000 messages or 10 ms into one request
+ * messages (docs/architecture.md#quality-bars), so the client packs up to 1,000 messages or 10 ms into one request
  * (https://cloud.google.com/pubsub/docs/batch-messaging) instead of its default of 100 / 10 ms.
  */
 

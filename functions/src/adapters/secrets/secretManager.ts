@@ -3,7 +3,7 @@ import { config } from '../../config.js';
 import { googleCloudClientOptions, rpcStatusOf } from '../googleCloudClientOptions.js';
 
 /**
- * Secret Manager, by the secret names of SPEC §4.1. The product creates a secret that is missing
+ * Secret Manager, by the secret names of docs/operations.md#configuration. The product creates a secret that is missing
  * (empty, without versions). Payloads never leave this module except as return values: nothing here
  * logs, and errors are rethrown without the payload.
  *
@@ -117,7 +117,7 @@ async function access(id: SecretId, version = 'latest'): Promise<SecretValue | u
     return { version: versionOf(response.name), data: Buffer.from(data as Uint8Array) };
   } catch (error) {
     // NOT_FOUND: no such secret or version yet. FAILED_PRECONDITION: `latest` is disabled or
-    // destroyed (`latest` is the newest version whatever its state, GOOGLE-API-FACTS §5).
+    // destroyed (`latest` is the newest version whatever its state, docs/google-apis.md#secret-manager-and-cloud-scheduler).
     const status = rpcStatusOf(error);
     if (status === 'NOT_FOUND' || status === 'FAILED_PRECONDITION') return undefined;
     throw error;

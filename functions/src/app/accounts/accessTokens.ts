@@ -11,7 +11,7 @@ import { openRefreshToken, SealedTokenUnreadable } from './tokenVault.js';
  * Access tokens for the sync: refreshed on demand from the sealed refresh token and kept only in
  * this process's memory (never persisted). Google rejecting the refresh token (`invalid_grant`:
  * revoked, expired, password change — https://developers.google.com/identity/protocols/oauth2#expiration)
- * marks that one account `reauthRequired` (SPEC §3.2.5); nobody else is affected.
+ * marks that one account `reauthRequired` (docs/behaviour.md#reauthorization); nobody else is affected.
  */
 
 /** The user must link the Google account again; the sync stops for them until they do. */
@@ -107,7 +107,7 @@ async function obtain(uid: string, now: () => number): Promise<AccountAccess> {
     throw new ReauthRequiredError(uid, account.id, account.statusReason ?? 'reauth_required');
   }
   const app = await resolveOAuthApp();
-  // Refresh tokens belong to the client that issued them (SPEC §3.1.3).
+  // Refresh tokens belong to the client that issued them (docs/behaviour.md#oauth-apps).
   if (account.clientId !== app.clientId)
     throw new ReauthRequiredError(uid, account.id, 'oauth_client_changed');
 
@@ -128,7 +128,7 @@ async function obtain(uid: string, now: () => number): Promise<AccountAccess> {
     if (!(error instanceof OAuthFailure)) throw error;
     if (error.reason === 'invalid_grant') {
       await markReauthRequired(uid, account.id, account.refreshToken, 'invalid_grant', new Date(now()));
-      await refreshSyncSchedule(uid); // a reauthorization-required account is not dispatched (§3.2.5)
+      await refreshSyncSchedule(uid); // a reauthorization-required account is not dispatched (docs/behaviour.md#reauthorization)
       cache.delete(uid);
       log.warn('Google refused the refresh token; the account needs to be linked again', {
         uid,

@@ -13,7 +13,7 @@ import { activeApp } from '../settings/googleSettings.js';
 import { forgetAccessToken } from './accessTokens.js';
 import { openRefreshToken, SealedTokenUnreadable } from './tokenVault.js';
 
-/** The user's linked accounts as the API shows them (SPEC §4.3 `LinkedAccount`), and their removal (§3.7). */
+/** The user's linked accounts as the API shows them (docs/api.md `LinkedAccount`), and their removal (docs/behaviour.md#removing-an-account). */
 
 export interface LinkedAccountView {
   id: string;
@@ -28,7 +28,7 @@ export interface LinkedAccountView {
 
 /**
  * An account linked with another OAuth client than the one in force shows as `reauthRequired`
- * (SPEC §3.1.3): its refresh token only works with the client that issued it. Computed on read, so
+ * (docs/behaviour.md#oauth-apps): its refresh token only works with the client that issued it. Computed on read, so
  * switching the app back restores the accounts of that app.
  */
 export function toView(account: LinkedAccountRecord, activeClientId: string | undefined): LinkedAccountView {
@@ -58,7 +58,7 @@ export async function listLinkedAccounts(uid: string): Promise<{ items: LinkedAc
 export async function removeLinkedAccount(uid: string, accountId: string): Promise<void> {
   const account = await getAccount(uid, accountId);
   if (!account) throw notFound('Linked account');
-  // Stopped while the grant still works: only the grant that opened a channel may stop it (§3.10).
+  // Stopped while the grant still works: only the grant that opened a channel may stop it (docs/behaviour.md#near-real-time-calendar).
   await stopCalendarWatch(uid, account);
   let refreshToken: string | undefined;
   try {

@@ -2,8 +2,8 @@ import { log } from '../../logging.js';
 import type { CrmStore, OwnContactUser } from '../../ports/crmStore.js';
 
 /**
- * SPEC §4.3: the user's own CRM contact carries, once linked, the Google account's email, so that
- * organizer and attendee matching (§3.5) finds the user by either address.
+ * docs/api.md: the user's own CRM contact carries, once linked, the Google account's email, so that
+ * organizer and attendee matching (docs/behaviour.md#activities) finds the user by either address.
  */
 
 /** The deployment's CRM store, loaded on first use (the callback needs it only after a link). */

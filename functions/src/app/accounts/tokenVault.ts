@@ -3,12 +3,12 @@ import { open, seal } from '../../core/crypto/tokenCipher.js';
 import type { SealedValue } from '../../domain/accounts/sealedValue.js';
 
 /**
- * Refresh tokens at rest (SPEC §5 Security): sealed with the newest `token-encryption-key` version
+ * Refresh tokens at rest (docs/architecture.md#quality-bars Security): sealed with the newest `token-encryption-key` version
  * and bound to their owner (the AAD names the uid), opened with whichever version sealed them.
  */
 
 const aad = (uid: string) => `crm-google-sync/users/${uid}/google-refresh-token`;
-/** A mailbox's grant is its own (SPEC §3.8.1), bound to the owner and the mailbox. */
+/** A mailbox's grant is its own (docs/behaviour.md#mailbox-linking), bound to the owner and the mailbox. */
 const mailboxAad = (uid: string, mailboxId: string) =>
   `crm-google-sync/users/${uid}/mailboxes/${mailboxId}/refresh-token`;
 

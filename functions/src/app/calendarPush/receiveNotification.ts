@@ -6,7 +6,7 @@ import { log } from '../../logging.js';
 import { type ChangeRunOutcome, queueRunForChange } from '../sync/runs/changeRuns.js';
 
 /**
- * One push notification from Google Calendar (SPEC §3.10, https://developers.google.com/calendar/api/guides/push
+ * One push notification from Google Calendar (docs/behaviour.md#near-real-time-calendar, https://developers.google.com/calendar/api/guides/push
  * "Receive notifications"). Authenticated by the channel's secret token, compared in constant time
  * (over the SHA-256 of both, so the lengths match too). An unknown channel and a wrong token get the
  * same 404 and run nothing. The first message of a channel (`sync`, "notifications are starting") is

@@ -9,7 +9,7 @@ import { log } from '../../logging.js';
 import { watchCalendar } from './watchCalendar.js';
 
 /**
- * `syncTick`'s share of push (SPEC §3.10): renew the channels that are due (a day before they
+ * `syncTick`'s share of push (docs/behaviour.md#near-real-time-calendar): renew the channels that are due (a day before they
  * expire) and retry watches that failed; and, once per deployment, watch the accounts that were
  * linked before push existed, a page per tick. The work of one tick is bounded, so the fan-out keeps
  * its pace; what is left is done by the next ticks.

@@ -19,7 +19,7 @@ import { openRefreshToken } from '../accounts/tokenVault.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
 
 /**
- * The channel that watches a linked account's primary calendar (SPEC §3.10): opened at linking (and
+ * The channel that watches a linked account's primary calendar (docs/behaviour.md#near-real-time-calendar): opened at linking (and
  * by `syncTick` for accounts linked before push existed), renewed by `syncTick` before it expires,
  * stopped when the account is removed or relinked. Nothing here ever throws: without a channel the
  * user's sync period still brings the changes, so a failed watch is logged and retried later.

@@ -9,7 +9,7 @@ import { listScope, type Page, pageRequest } from '../../domain/crm/paging.js';
 import type { Written } from '../../ports/crmStore.js';
 import { actorOf, crmStore } from './store.js';
 
-/** Activity use cases (SPEC §4.3). */
+/** Activity use cases (docs/api.md). */
 
 /** Creates an activity; without `organizerContactId` the caller's own contact organizes it. */
 export async function createActivity(caller: Caller, body: unknown): Promise<Activity> {

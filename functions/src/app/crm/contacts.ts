@@ -8,7 +8,7 @@ import { invalid, parseOrThrow } from '../../domain/crm/validation.js';
 import type { Written } from '../../ports/crmStore.js';
 import { actorOf, crmStore } from './store.js';
 
-/** Contact use cases of the API (SPEC §4.3): validate the request, then one store call. */
+/** Contact use cases of the API (docs/api.md): validate the request, then one store call. */
 
 export function createContact(caller: Caller, body: unknown): Promise<Contact> {
   return crmStore().createContact(parseNewContact(body), { actor: actorOf(caller) });

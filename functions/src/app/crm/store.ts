@@ -4,7 +4,7 @@ import type { Caller } from '../../domain/auth/caller.js';
 import type { Actor } from '../../domain/crm/common.js';
 import type { CrmStore } from '../../ports/crmStore.js';
 
-/** The deployment's CRM: Firestore by default (SPEC §0); another CrmStore can be plugged in here. */
+/** The deployment's CRM: Firestore by default (docs/architecture.md#overview); another CrmStore can be plugged in here. */
 let store: CrmStore | undefined;
 
 export function crmStore(): CrmStore {

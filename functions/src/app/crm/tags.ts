@@ -4,7 +4,7 @@ import { parseNewTag, type StoredTag } from '../../domain/crm/tag.js';
 import { turnOffContactSyncOfDeletedTag } from '../sync/settings/syncSettings.js';
 import { actorOf, crmStore } from './store.js';
 
-/** Tag use cases (SPEC §4.3): personal tags for anyone, corporate/public ones for administrators. */
+/** Tag use cases (docs/api.md): personal tags for anyone, corporate/public ones for administrators. */
 
 export function createTag(caller: Caller, body: unknown): Promise<StoredTag> {
   return crmStore().createTag(parseNewTag(body, caller), { actor: actorOf(caller) });
@@ -19,7 +19,7 @@ export function listTags(caller: Caller, query: URLSearchParams) {
 }
 
 /**
- * Deletes the tag in the CRM, then turns off the contact sync that used it (SPEC §4.3). The sync
+ * Deletes the tag in the CRM, then turns off the contact sync that used it (docs/api.md). The sync
  * settings are not the CRM's, so the store leaves them alone and this use case asks their owner.
  */
 export async function deleteTag(caller: Caller, id: string, ifMatch?: number): Promise<void> {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { STATE_LIFETIME_MS } from '../../core/crypto/oauthState.js';
 
 /**
- * Binds an OAuth flow to the browser that asked for the authorization URL (SPEC §3.2.2), against
+ * Binds an OAuth flow to the browser that asked for the authorization URL (docs/behaviour.md#oauth-callback), against
  * login CSRF: without it, a user could send their authorization URL to a colleague, who signs in
  * with their own Google account, and the colleague's account would be linked to the sender.
  * RFC 6749 §10.12 asks for exactly this: "binding the value of the state parameter to the
@@ -22,7 +22,7 @@ import { STATE_LIFETIME_MS } from '../../core/crypto/oauthState.js';
  * Chromium counts http://127.0.0.1 and localhost as secure contexts, so the local stack works too.
  */
 
-/** What the flow links: a Google account for sync (§3.2) or a mailbox (§3.8.1). */
+/** What the flow links: a Google account for sync (docs/behaviour.md#linking) or a mailbox (docs/behaviour.md#mailbox-linking). */
 export type LinkPurpose = 'google' | 'mailbox';
 
 export interface BrowserBinding {

@@ -24,7 +24,7 @@ import { isDomainAllowed } from './domains.js';
 import { evaluateGrant, parseScopeString } from './scopes.js';
 
 /**
- * `GET /oauthCallback` (SPEC §3.2.2, §4.3): checks `state`, exchanges the code with the PKCE
+ * `GET /oauthCallback` (docs/behaviour.md#oauth-callback, docs/api.md): checks `state`, exchanges the code with the PKCE
  * verifier, verifies who signed in, enforces the allowed domains and the scopes, and stores the
  * linked account. Every outcome is one of the codes the app page understands; details go to the
  * log, never to the browser.
@@ -61,7 +61,7 @@ const failure = (code: LinkErrorCode, why: string, fields: Record<string, unknow
 
 /**
  * What the browser brought back to the callback: the query Google added and the cookies it holds
- * for us (the browser binding of SPEC §3.2.2).
+ * for us (the browser binding of docs/behaviour.md#oauth-callback).
  */
 export interface CallbackRequest {
   query: URLSearchParams;
@@ -236,7 +236,7 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
   if (exchanged.accessToken && exchanged.expiresAt) {
     rememberAccessToken(account, { accessToken: exchanged.accessToken, expiresAt: exchanged.expiresAt });
   }
-  // The old link's channel is stopped with its own grant, before that grant may be revoked (§3.10).
+  // The old link's channel is stopped with its own grant, before that grant may be revoked (docs/behaviour.md#near-real-time-calendar).
   const previous = replaced.at(-1);
   if (previous) await stopCalendarWatch(uid, previous);
   await cleanUpReplaced(uid, account, replaced);
@@ -256,7 +256,7 @@ export async function completeLinking({ query, cookieHeader }: CallbackRequest):
 }
 
 /**
- * SPEC §3.2.3: linking again replaces the old account. Another Google account's grant is revoked
+ * docs/behaviour.md#one-account-per-user: linking again replaces the old account. Another Google account's grant is revoked
  * and its sync state deleted (its cursors and mappings mean nothing for the new one). The same
  * account keeps its state; its old token is revoked only if it belongs to another OAuth client,
  * since revoking a token revokes the whole grant, which the new token shares otherwise.

@@ -1,7 +1,7 @@
 import type { GoogleIdentity } from '../../adapters/google/oauth.js';
 
 /**
- * SPEC §3.1.5: with `allowedDomains` set, only accounts of those domains can be linked. The domain
+ * docs/behaviour.md#allowed-domains: with `allowedDomains` set, only accounts of those domains can be linked. The domain
  * is the id_token's `hd` claim (the Workspace domain, which Google asserts); `hd` is only a hint in
  * the authorization request, so the claim is what counts
  * (https://developers.google.com/identity/openid-connect/openid-connect#an-id-tokens-payload).

@@ -1,5 +1,5 @@
 /**
- * The scopes asked for when linking (SPEC §4.3) and what a grant enables. With granular consent a
+ * The scopes asked for when linking (docs/api.md) and what a grant enables. With granular consent a
  * user may tick only some of the non-sign-in scopes, so the granted set comes from the token
  * response's `scope` and is never assumed
  * (https://developers.google.com/identity/protocols/oauth2/resources/granular-permissions).

@@ -15,7 +15,7 @@ import { linkingClock } from './clock.js';
 import { REQUESTED_SCOPES } from './scopes.js';
 
 /**
- * `POST /api/me/accounts/google` (SPEC §3.2.1): Google's authorization URL for the caller, with a
+ * `POST /api/me/accounts/google` (docs/behaviour.md#authorization-url): Google's authorization URL for the caller, with a
  * signed single-use `state` bound to them and a PKCE S256 challenge, and the cookie that binds the
  * flow to this browser (the route sets it; it is not part of the body).
  */

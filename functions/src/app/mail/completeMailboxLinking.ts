@@ -19,7 +19,7 @@ import { type MailApp, resolveMailApp } from './providers.js';
 import { MAIL_SCOPE } from './startMailboxLinking.js';
 
 /**
- * The `oauthCallback` of a mailbox link (SPEC §3.8.1): what §3.2.2 checks, plus that the Google
+ * The `oauthCallback` of a mailbox link (docs/behaviour.md#mailbox-linking): what docs/behaviour.md#oauth-callback checks, plus that the Google
  * account that consented is the mailbox asked for (`mailbox_mismatch`: the account signed in to
  * Google first is the one that consents) and that the mail scope was granted. Then the mailbox is
  * stored with its own sealed refresh token; linking the same address again replaces its grant.
@@ -36,7 +36,7 @@ const failure = (code: MailboxLinkErrorCode, why: string, fields: Record<string,
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** `syncSince` of a new mailbox: 30 days before it was linked (SPEC §3.8.2). */
+/** `syncSince` of a new mailbox: 30 days before it was linked (docs/behaviour.md#mail-import). */
 const thirtyDaysBefore = (at: Date) => new Date(at.getTime() - 30 * DAY_MS).toISOString().slice(0, 10);
 
 /** The name of the `\Sent` folder, asked once at link time; the import resolves it later if this fails. */

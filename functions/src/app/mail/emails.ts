@@ -5,7 +5,7 @@ import type { Email } from '../../domain/mail/email.js';
 import { notFound } from '../../errors.js';
 
 /**
- * `GET /api/emails?contactId=&mailboxId=&threadId=`, `GET /api/emails/{id}` (SPEC §4.3): emails are
+ * `GET /api/emails?contactId=&mailboxId=&threadId=`, `GET /api/emails/{id}` (docs/api.md): emails are
  * company data like activities, readable by every user of the deployment.
  */
 

@@ -26,7 +26,7 @@ import type { CrmStore } from '../../ports/crmStore.js';
 import { mailboxAccessToken, markReauthRequired } from './mailboxAccess.js';
 
 /**
- * One mailbox's import (SPEC §3.8.2): per folder, from the saved UIDVALIDITY/UID cursor (or from
+ * One mailbox's import (docs/behaviour.md#mail-import): per folder, from the saved UIDVALIDITY/UID cursor (or from
  * `syncSince` when there is none or UIDVALIDITY changed), in UID batches: each batch is fetched,
  * planned (core/mail/plan.ts), written in one transaction, and only then the cursor moves past it.
  * A crash or a dropped connection re-reads at most one batch, which the Message-ID dedupe absorbs.

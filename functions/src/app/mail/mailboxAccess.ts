@@ -7,7 +7,7 @@ import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { resolveMailApp } from './providers.js';
 
 /**
- * Access tokens of a mailbox's own grant (SPEC §3.8.4), refreshed from its sealed refresh token and
+ * Access tokens of a mailbox's own grant (docs/behaviour.md#mail-faults), refreshed from its sealed refresh token and
  * kept only in memory. A refused refresh token (`invalid_grant`), or the mail server refusing a
  * fresh token, marks that one mailbox `reauthRequired`; other mailboxes and the contact/calendar
  * link are not affected.
@@ -46,7 +46,7 @@ export async function mailboxAccessToken(
 ): Promise<string> {
   if (mailbox.status === 'reauthRequired') throw new MailboxReauthRequired(mailbox.id);
   const app = await resolveMailApp(mailbox.providerId);
-  // Refresh tokens belong to the client that issued them (SPEC §3.1.3).
+  // Refresh tokens belong to the client that issued them (docs/behaviour.md#oauth-apps).
   if (app.clientId !== mailbox.clientId) return markReauthRequired(mailbox, 'oauth_client_changed');
   const cached = cache.get(mailbox.id);
   if (

@@ -17,7 +17,7 @@ import { openMailboxToken } from '../accounts/tokenVault.js';
 import { refreshSyncSchedule } from '../sync/schedule/refreshSchedule.js';
 import { forgetMailboxToken } from './mailboxAccess.js';
 
-/** The caller's mailboxes (SPEC §3.8.1, §4.3 `Mailbox`): list, settings, removal with revocation. */
+/** The caller's mailboxes (docs/behaviour.md#mailbox-linking, docs/api.md `Mailbox`): list, settings, removal with revocation. */
 
 export function toMailboxView(mailbox: MailboxRecord): MailboxView {
   return {
@@ -104,7 +104,7 @@ export async function patchMailbox(
 }
 
 /**
- * Revokes the mailbox's grant and deletes it with its cursors; imported emails stay (SPEC §3.8.1).
+ * Revokes the mailbox's grant and deletes it with its cursors; imported emails stay (docs/behaviour.md#mailbox-linking).
  * Google unreachable: nothing is deleted, since a grant nobody holds any more could never be revoked.
  */
 export async function removeMailbox(uid: string, id: string, ifMatch?: number): Promise<void> {

@@ -14,7 +14,7 @@ import { log } from '../../logging.js';
 import { fieldErrors } from '../../validation.js';
 
 /**
- * The mail provider directory (SPEC §3.1.4, §4.3 `MailProvider`): the Gmail entry always exists,
+ * The mail provider directory (docs/behaviour.md#mail-providers, docs/api.md `MailProvider`): the Gmail entry always exists,
  * preset with Google's hosts (https://developers.google.com/workspace/gmail/imap/imap-smtp: IMAP
  * imap.gmail.com:993 and SMTP smtp.gmail.com:465, both SSL/TLS) or, in the local stack only, with
  * the local mail servers. Its Client Secret lives in Secret Manager as `gmail-oauth-client-secret`

@@ -22,7 +22,7 @@ import { resolveMailApp } from './providers.js';
 import { type SendInput, SendSchema } from './sendInput.js';
 
 /**
- * `POST /api/emails` (SPEC §3.8.3): sends through the caller's own mailbox over the provider's SMTP
+ * `POST /api/emails` (docs/behaviour.md#sending-mail): sends through the caller's own mailbox over the provider's SMTP
  * with XOAUTH2, with a Message-ID of our own, so that the copy in Sent (appended by us when the
  * provider says `appendSentCopy`, filed by Gmail itself otherwise) is the same Email. Bad input,
  * a foreign or unknown mailbox, and refusals send nothing and store nothing.

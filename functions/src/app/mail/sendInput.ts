@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { emailAddress, recordId } from '../../domain/crm/common.js';
 
 /**
- * The body of `POST /api/emails` (SPEC §4.3). Every header value is refused when it holds CR or LF:
+ * The body of `POST /api/emails` (docs/api.md). Every header value is refused when it holds CR or LF:
  * a line break in a header is how a caller would inject headers or recipients of its own
  * (https://owasp.org/www-community/attacks/Email_Header_Injection).
  */

@@ -18,7 +18,7 @@ import { activeApp } from '../settings/googleSettings.js';
 import { resolveMailApp } from './providers.js';
 
 /**
- * `POST /api/me/mailboxes {providerId, email}` (SPEC §3.8.1): Google's authorization URL for the
+ * `POST /api/me/mailboxes {providerId, email}` (docs/behaviour.md#mailbox-linking): Google's authorization URL for the
  * mail provider's own OAuth client, a grant separate from the contacts/calendar link: Google revokes
  * Gmail-scoped tokens on a password change
  * (https://developers.google.com/identity/protocols/oauth2#expiration), which must not stop contact

@@ -9,7 +9,7 @@ import { MailboxReauthRequired } from './mailboxAccess.js';
 import { resolveMailApp } from './providers.js';
 
 /**
- * Kind `mail` of a sync run (SPEC §3.8.2): every active mailbox of the user is imported in turn. A
+ * Kind `mail` of a sync run (docs/behaviour.md#mail-import): every active mailbox of the user is imported in turn. A
  * mailbox whose grant is dead, or whose server is unreachable, is an error of that mailbox (named by
  * `recordId`); the others still run.
  */

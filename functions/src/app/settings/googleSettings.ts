@@ -8,7 +8,7 @@ import { log } from '../../logging.js';
 import { fieldErrors } from '../../validation.js';
 
 /**
- * The administrator's Google settings (SPEC §3.1): the OAuth Client ID, whether the operator's
+ * The administrator's Google settings (docs/operations.md#administrator-setup): the OAuth Client ID, whether the operator's
  * shared app is used, and the allowed domains live in Firestore (`deployment/googleSettings`); the
  * Client Secret only ever goes to Secret Manager (`oauth-client-secret`), and reading the settings
  * back tells only whether one is set.
@@ -62,12 +62,12 @@ async function readStored(): Promise<StoredSettings> {
   return {
     clientId: data?.clientId ?? null,
     useSharedApp: data?.useSharedApp ?? false,
-    // ALLOWED_DOMAINS is only the initial value: once saved, the setting wins (SPEC §4.1).
+    // ALLOWED_DOMAINS is only the initial value: once saved, the setting wins (docs/operations.md#configuration).
     allowedDomains: data?.allowedDomains ?? config().initialAllowedDomains,
   };
 }
 
-/** The product creates the secrets it names when they are missing (SPEC §4.1). */
+/** The product creates the secrets it names when they are missing (docs/operations.md#configuration). */
 async function ensureSecrets(secrets: Secrets): Promise<void> {
   await Promise.all([
     secrets.ensureSecret(SECRET_IDS.oauthClientSecret),

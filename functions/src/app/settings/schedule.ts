@@ -12,7 +12,7 @@ import { log } from '../../logging.js';
 import { fieldErrors } from '../../validation.js';
 
 /**
- * The administrator's view of automatic sync for the whole deployment (SPEC §3.1.6, §4.3
+ * The administrator's view of automatic sync for the whole deployment (docs/operations.md#pausing-sync, docs/api.md
  * `GET|PUT /settings/schedule`): the Cloud Scheduler job that calls `syncTick` itself, so what the
  * settings show is what Google will do. Pausing stops every automatic sync; manual syncs still run.
  * A schedule sparser than the users' periods is allowed: each tick then dispatches every user due

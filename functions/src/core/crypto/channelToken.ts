@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
- * Secret tokens of push notification channels (SPEC §3.10). Only their SHA-256 is stored; a
+ * Secret tokens of push notification channels (docs/behaviour.md#near-real-time-calendar). Only their SHA-256 is stored; a
  * notification's token is checked by hashing it and comparing the hashes in constant time (equal
  * lengths whatever was sent, so neither the content nor the length leaks through timing).
  */

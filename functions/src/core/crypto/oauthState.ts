@@ -2,7 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { deriveKey, type KeyMaterial } from './keys.js';
 
 /**
- * The OAuth `state` parameter (SPEC §3.2, §4.3): `<payload>.<mac>`, both base64url, the MAC an
+ * The OAuth `state` parameter (docs/behaviour.md#linking, docs/api.md): `<payload>.<mac>`, both base64url, the MAC an
  * HMAC-SHA256 over the payload with a key derived from `token-encryption-key`. The payload names
  * the user, a single-use nonce (stored by the product, checked elsewhere), the issue time and the
  * key version. Google echoes `state` back unchanged
@@ -24,7 +24,7 @@ export interface StatePayload {
   iat: number;
   /** Version of the key material that signed it. */
   kv: string;
-  /** What the flow links: absent for a Google account (§3.2), `mailbox` for a mailbox (§3.8.1). */
+  /** What the flow links: absent for a Google account (docs/behaviour.md#linking), `mailbox` for a mailbox (docs/behaviour.md#mailbox-linking). */
   p?: 'mailbox';
 }
 

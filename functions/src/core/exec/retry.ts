@@ -1,12 +1,12 @@
 /**
- * When and how long to wait before trying a Google call again (SPEC §3.6: throttling and 5xx are
+ * When and how long to wait before trying a Google call again (docs/behaviour.md#running-syncs: throttling and 5xx are
  * retried with backoff honouring Retry-After). Pure: the caller supplies the clock-free facts (the
  * attempt number, the fault, a random number) and does the waiting.
  *
  * Google asks for truncated exponential backoff with jitter on 429, 403 rate limits and 5xx
  * (https://developers.google.com/workspace/calendar/api/guides/errors#exponential-backoff,
  * https://developers.google.com/people/v1/troubleshoot-load-errors), and a server's Retry-After wins
- * over our own guess (as in Nango's retry policy, GUIDE §4).
+ * over our own guess (as in Nango's retry policy, docs/architecture.md#nango).
  */
 
 export type FaultKind =

@@ -7,7 +7,7 @@ import {
 } from '../../domain/mail/email.js';
 
 /**
- * The rules of the mail import (SPEC §3.8.2), pure: which messages are business mail, what Email a
+ * The rules of the mail import (docs/behaviour.md#mail-import), pure: which messages are business mail, what Email a
  * message becomes, and what to do when its Email already exists. The IMAP adapter turns a fetched
  * message into a `FetchedMessage`; the executor (app/mail) applies the decisions.
  */
@@ -58,7 +58,7 @@ export function bareMessageId(value: string): string {
   return value.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
 }
 
-/** SPEC §3.8.2: a message without Message-ID is known by a hash of Date, From, Subject and body. */
+/** docs/behaviour.md#mail-import: a message without Message-ID is known by a hash of Date, From, Subject and body. */
 export function messageKeyOf(message: FetchedMessage): string {
   const id = message.messageId ? bareMessageId(message.messageId) : '';
   if (id) return id;
@@ -89,7 +89,7 @@ export function partiesOf(message: Pick<FetchedMessage, 'from' | 'to' | 'cc'>): 
 export type Skip = 'before_sync_since' | 'private';
 
 /**
- * Business mail only (SPEC §3.8.2): dated on or after `syncSince` and with at least one other party
+ * Business mail only (docs/behaviour.md#mail-import): dated on or after `syncSince` and with at least one other party
  * (anyone but the mailbox itself) who is a CRM contact. `contactAddresses` are the lower-cased
  * addresses of CRM contacts among the message's parties.
  */
@@ -105,13 +105,13 @@ export function skipReason(
   return others.some((address) => contactAddresses.has(address)) ? undefined : 'private';
 }
 
-/** The Date header, INTERNALDATE when it has none (SPEC §3.8.2). */
+/** The Date header, INTERNALDATE when it has none (docs/behaviour.md#mail-import). */
 export function sentAtOf(message: FetchedMessage): Date {
   return message.date && !Number.isNaN(message.date.getTime()) ? message.date : message.internalDate;
 }
 
 /**
- * Threads (SPEC §3.8.2): Gmail's X-GM-THRID where the server has it, else the root of the
+ * Threads (docs/behaviour.md#mail-import): Gmail's X-GM-THRID where the server has it, else the root of the
  * conversation as References names it (its first entry), else In-Reply-To, else the message itself.
  */
 export function threadIdOf(message: FetchedMessage, messageKey: string): string {
@@ -167,7 +167,7 @@ export type ImportDecision =
   | { action: 'unchanged' };
 
 /**
- * One Email per message across folders, mailboxes and users (SPEC §3.8.2): a new message creates
+ * One Email per message across folders, mailboxes and users (docs/behaviour.md#mail-import): a new message creates
  * it; a known one gains this mailbox (`linked`), or is already there (the same message in another
  * folder, or read again after UIDVALIDITY changed).
  */
@@ -195,7 +195,7 @@ export function decideImport(
   };
 }
 
-/** Where a folder's import starts (SPEC §3.8.2: incremental by UIDVALIDITY and the highest UID seen). */
+/** Where a folder's import starts (docs/behaviour.md#mail-import: incremental by UIDVALIDITY and the highest UID seen). */
 export type FolderStart = { from: 'syncSince' } | { from: 'afterUid'; uid: number };
 
 export function folderStart(

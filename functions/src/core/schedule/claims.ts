@@ -1,7 +1,7 @@
 import { type MinuteRange, schedulerMinute } from './slots.js';
 
 /**
- * Which scheduler minutes a `syncTick` processes (SPEC §3.6: each user once per period even when
+ * Which scheduler minutes a `syncTick` processes (docs/behaviour.md#running-syncs: each user once per period even when
  * ticks overlap, are retried or are missed). One state record holds the last minute processed and at
  * most one claim in progress. A tick claims every minute after the last one processed up to its own
  * minute, dispatches the users due in them, then completes the claim. A claim whose tick died (its

@@ -1,5 +1,5 @@
 /**
- * When a user's automatic sync is due (SPEC §3.6), as pure arithmetic on scheduler minutes (minutes
+ * When a user's automatic sync is due (docs/behaviour.md#running-syncs), as pure arithmetic on scheduler minutes (minutes
  * since the epoch, UTC). Each user has a fixed *phase* in the day, a stable hash of the uid; a kind
  * synced every `period` minutes is due in minute m when m ≡ phase (mod period). Every period divides
  * the 1440 minutes of a day, so a user's kinds share one phase and, when due in the same minute,

@@ -1,5 +1,5 @@
 /**
- * The three-way merge of one linked record (SPEC §3.4.4, §3.5.4): each side is compared with the
+ * The three-way merge of one linked record (docs/behaviour.md#conflicts, docs/behaviour.md#incremental-activity-sync): each side is compared with the
  * snapshot both sides had at the last sync (the base). A field changed on one side only takes that
  * side's value, so edits to different fields on both sides are all kept. A field changed on both
  * sides to different values is a true conflict: the later change wins (CRM `modifiedAt` against

@@ -1,7 +1,7 @@
 import type { SealedValue } from './sealedValue.js';
 
 /**
- * A linked Google account (SPEC §3.2), as the sync and the linking flow see it. It is stored at
+ * A linked Google account (docs/behaviour.md#linking), as the sync and the linking flow see it. It is stored at
  * `users/{uid}/linkedAccounts/{accountId}` (adapters/firestore/accounts.ts); the refresh token only
  * ever sealed.
  */

@@ -5,7 +5,7 @@ import { formatInstant, isIanaTimeZone, isIsoDate, parseRfc3339, startOfDay } fr
 import { checkPatchKeys, invalid, mergePatch, parseOrThrow } from './validation.js';
 
 /**
- * The CRM activity (SPEC §4.3 `Activity`). A timed activity has RFC 3339 `start`/`end` (end ≥ start)
+ * The CRM activity (docs/api.md `Activity`). A timed activity has RFC 3339 `start`/`end` (end ≥ start)
  * and answers in its time zone's offset (UTC without one); an all-day activity has dates with `end`
  * exclusive, as Google Calendar has them. Stored times are canonical (UTC instants, or dates) plus
  * the instants `startAt`/`endAt` the overlap query needs.
@@ -156,7 +156,7 @@ export function overlaps(span: { startAt: number; endAt: number }, from: number,
   return span.endAt > from || (span.endAt === span.startAt && span.startAt >= from);
 }
 
-/** The API view: timed values in the activity's zone offset (SPEC §4.3). */
+/** The API view: timed values in the activity's zone offset (docs/api.md). */
 export function renderTimes<T extends Pick<ActivityFields, 'start' | 'end' | 'allDay' | 'timeZone'>>(
   activity: T,
 ): T {

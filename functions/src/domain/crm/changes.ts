@@ -1,5 +1,5 @@
 /**
- * What the sync reads from the CRM change feed (SPEC §3.4.3, §3.5.4): one entry per committed
+ * What the sync reads from the CRM change feed (docs/behaviour.md#incremental-contact-sync, docs/behaviour.md#incremental-activity-sync): one entry per committed
  * change, in commit order. Deletions and tag removals arrive as entries whose `inScope` is false
  * (tombstones), so the sync can unlink what left its scope.
  */

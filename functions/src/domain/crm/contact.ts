@@ -3,7 +3,7 @@ import { emailAddress, label, READ_ONLY_FIELDS, type RecordMeta, recordId, text 
 import { isIsoDate } from './time.js';
 import { checkPatchKeys, invalid, mergePatch, parseOrThrow } from './validation.js';
 
-/** The CRM contact (SPEC §4.3 `Contact`): its writable fields, validation and JSON merge patch. */
+/** The CRM contact (docs/api.md `Contact`): its writable fields, validation and JSON merge patch. */
 
 const PHONE = /^\+?[0-9 ().\-/]{3,40}(?:\s*(?:x|ext\.?)\s*\d{1,10})?$/i;
 

@@ -2,7 +2,7 @@ import { isRecordId } from './common.js';
 import { invalid, isPlainObject } from './validation.js';
 
 /**
- * Paging of list endpoints (SPEC §4.3): `pageSize` default 50, at most 1000; `pageToken` is an opaque
+ * Paging of list endpoints (docs/api.md): `pageSize` default 50, at most 1000; `pageToken` is an opaque
  * position (the sort key values of the last item) bound to the query it came from, so a token reused
  * with other filters is refused instead of silently skipping records.
  */

@@ -4,7 +4,7 @@ import { isRecordId, text } from './common.js';
 import { invalid, parseOrThrow } from './validation.js';
 
 /**
- * Tags (SPEC §4.3): `personal` tags belong to one user and are invisible to everyone else (even
+ * Tags (docs/api.md): `personal` tags belong to one user and are invisible to everyone else (even
  * inside a contact's `tagIds`); `corporate` and `public` tags are shared and created by admins.
  */
 
@@ -23,7 +23,7 @@ export const TagRefSchema = z.strictObject({
   tagId: z.string({ error: 'must be a tag id' }).refine(isRecordId, 'must be a tag id'),
 });
 
-/** The API shape: exactly SPEC §4.3 `Tag {id, name, type, ownerUid?}`; its version goes in the ETag. */
+/** The API shape: exactly docs/api.md `Tag {id, name, type, ownerUid?}`; its version goes in the ETag. */
 export interface Tag {
   id: string;
   name: string;

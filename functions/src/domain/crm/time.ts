@@ -1,5 +1,5 @@
 /**
- * Pure time helpers for activities (SPEC §4.3): RFC 3339 instants, all-day dates, IANA time zones.
+ * Pure time helpers for activities (docs/api.md): RFC 3339 instants, all-day dates, IANA time zones.
  * Nothing here reads the clock; every function takes the instants it works on.
  */
 

@@ -31,7 +31,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * Checks the top level of a JSON merge patch before it is applied: it must be an object, and it may
- * name only writable fields (read-only and unknown ones are refused, SPEC §4.3).
+ * name only writable fields (read-only and unknown ones are refused, docs/api.md).
  */
 export function checkPatchKeys(patch: unknown, writable: readonly string[], readOnly: readonly string[]) {
   if (!isPlainObject(patch)) throw invalid({ body: 'must be a JSON object (a JSON merge patch)' });

@@ -1,5 +1,5 @@
 /**
- * The mail vocabulary shared by the import, the sending and the API (SPEC §3.8, §4.3 `Email`,
+ * The mail vocabulary shared by the import, the sending and the API (docs/behaviour.md#mail, docs/api.md `Email`,
  * `Mailbox`, `MailProvider`).
  */
 
@@ -16,7 +16,7 @@ export interface AttachmentInfo {
 
 export type EmailDirection = 'incoming' | 'outgoing';
 
-/** One message, however many folders, mailboxes and users it was seen in (SPEC §3.8.2). */
+/** One message, however many folders, mailboxes and users it was seen in (docs/behaviour.md#mail-import). */
 export interface Email {
   id: string;
   /** The Message-ID header without angle brackets (or `hash:<hex>` for a message without one). */
@@ -38,7 +38,7 @@ export interface Email {
   createdAt: string;
 }
 
-/** At most this many UTF-8 bytes of a message's text are kept (SPEC §3.8.2). */
+/** At most this many UTF-8 bytes of a message's text are kept (docs/behaviour.md#mail-import). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export type Security = 'ssl' | 'starttls' | 'none';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SYNC_KINDS } from './model.js';
 
 /**
- * The Pub/Sub message that asks `syncUser` to run one user's sync (SPEC §2, §3.6). `syncNow`
+ * The Pub/Sub message that asks `syncUser` to run one user's sync (docs/architecture.md#functions-and-state, docs/behaviour.md#running-syncs). `syncNow`
  * publishes one for the run it queued (`runId`); `syncTick` one per due user (`dueMinute`, the
  * scheduler minute it was due in, so a duplicate delivery or a re-dispatched minute maps to the
  * same run and does no harm).

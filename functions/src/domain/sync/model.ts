@@ -2,14 +2,14 @@ import type { LinkedAccountRecord } from '../accounts/linkedAccount.js';
 import type { MailCounts } from '../mail/email.js';
 
 /**
- * The shared vocabulary of a sync run (SPEC §3.6, §4.3 `SyncRun`, `SyncSettings`): what a run is,
+ * The shared vocabulary of a sync run (docs/behaviour.md#running-syncs, docs/api.md `SyncRun`, `SyncSettings`): what a run is,
  * what each kind's sync reports back, and what it is given to work with. The run orchestration
  * (app/sync/runs) and each kind's sync (app/sync/contacts, app/sync/activities) meet here.
  */
 
 export const SYNC_KINDS = ['contacts', 'activities', 'mail'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];
-/** The kinds that sync through the linked Google account; `mail` goes through mailboxes (§3.8). */
+/** The kinds that sync through the linked Google account; `mail` goes through mailboxes (docs/behaviour.md#mail). */
 export const ACCOUNT_KINDS = ['contacts', 'activities'] as const;
 export type AccountKind = (typeof ACCOUNT_KINDS)[number];
 export const isAccountKind = (kind: SyncKind): kind is AccountKind => kind !== 'mail';
@@ -42,10 +42,10 @@ export interface SyncSettingsView extends SyncSettings {
   lastSync: { contacts: string | null; activities: string | null };
 }
 
-/** Per-kind counters of a run (SPEC §4.3 `SyncRun.counts`). */
+/** Per-kind counters of a run (docs/api.md `SyncRun.counts`). */
 export interface KindCounts {
   toGoogle: { created: number; updated: number; removed: number };
-  /** `untagged` for contacts (§3.4.5), `canceled` for activities (§3.5.5). */
+  /** `untagged` for contacts (docs/behaviour.md#contact-deletion), `canceled` for activities (docs/behaviour.md#activity-deletion). */
   toCrm: { created: number; updated: number; linked: number; untagged?: number; canceled?: number };
   unchanged: number;
 }
@@ -117,7 +117,7 @@ export interface KindSyncResult {
 
 export type KindSync<Settings> = (context: KindSyncContext<Settings>) => Promise<KindSyncResult>;
 
-/** Each kind's own CRM counter besides created/updated/linked (§3.4.5 untagged, §3.5.5 canceled). */
+/** Each kind's own CRM counter besides created/updated/linked (docs/behaviour.md#contact-deletion untagged, docs/behaviour.md#activity-deletion canceled). */
 const OWN_CRM_COUNTER = { contacts: 'untagged', activities: 'canceled' } as const satisfies Record<
   AccountKind,
   keyof KindCounts['toCrm']

@@ -16,7 +16,7 @@ export type AnyFunctionSpec = HttpFunctionSpec<any>;
 type AnyRoute = Route<any>;
 type Json = Record<string, unknown>;
 
-/** The version of the contract (SPEC §4, the external contract); raised when it changes. */
+/** The version of the contract (docs/api.md, the external contract); raised when it changes. */
 const DOCUMENT_VERSION = '1.0.0';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);

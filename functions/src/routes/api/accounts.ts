@@ -5,7 +5,7 @@ import { EXAMPLE_IDS, invalidExample, unknownExample } from '../../http/routeDoc
 import type { Route } from '../../http/router.js';
 
 /**
- * The caller's linked Google accounts (SPEC §4.3): list, link, remove. The use cases (and with them
+ * The caller's linked Google accounts (docs/api.md): list, link, remove. The use cases (and with them
  * Secret Manager and google-auth-library) are imported on first use, so the CRM endpoints of `api`
  * do not pay for them at cold start.
  */
@@ -42,7 +42,7 @@ export const accountRoutes: Route<UserContext>[] = [
       },
     },
     handle: async ({ caller, query }) => {
-      // A list like any other (SPEC §4.3), though it never needs a second page: a user has at most
+      // A list like any other (docs/api.md), though it never needs a second page: a user has at most
       // one linked account, so no page token is ever issued and any token sent is not ours.
       parsePageSize(query.get('pageSize'));
       if (query.get('pageToken')) throw invalid({ pageToken: 'is not a page token of this list' });

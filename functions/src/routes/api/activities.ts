@@ -12,7 +12,7 @@ import { EXAMPLE_IDS, invalidExample, named, unknownExample } from '../../http/r
 import type { HttpResult, Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
-/** Activities (SPEC §4.3); `GET /activities?from=&to=` lists those overlapping `[from, to)`. */
+/** Activities (docs/api.md); `GET /activities?from=&to=` lists those overlapping `[from, to)`. */
 
 const shapes = () => import('../responses.js');
 const one = async () => ({ responses: { 200: (await shapes()).activity, 201: (await shapes()).activity } });

@@ -15,7 +15,7 @@ import { EXAMPLE_IDS, invalidExample, named, unknownExample } from '../../http/r
 import type { HttpResult, Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
-/** Contacts and their tags (SPEC §4.3). Every record answer carries `ETag: "<version>"`. */
+/** Contacts and their tags (docs/api.md). Every record answer carries `ETag: "<version>"`. */
 
 const shapes = () => import('../responses.js');
 const one = async () => ({ responses: { 200: (await shapes()).contact, 201: (await shapes()).contact } });

@@ -3,7 +3,7 @@ import type { UserContext } from '../../http/handler.js';
 import { EXAMPLE_IDS, invalidExample, named, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
-/** Emails (SPEC §4.3): list, read, send. */
+/** Emails (docs/api.md): list, read, send. */
 
 const emails = () => import('../../app/mail/emails.js');
 const sending = () => import('../../app/mail/sendEmail.js');

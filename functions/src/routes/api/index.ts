@@ -10,7 +10,7 @@ import { syncRunRoutes } from './syncRuns.js';
 import { syncSettingsRoutes } from './syncSettings.js';
 import { tagRoutes } from './tags.js';
 
-/** `api`: the CRM data REST API and the user's self-service (SPEC §4.3), and its own reference. */
+/** `api`: the CRM data REST API and the user's self-service (docs/api.md), and its own reference. */
 export const apiFunction: HttpFunctionSpec<UserContext> = {
   name: 'api',
   description:

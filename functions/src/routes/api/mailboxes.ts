@@ -4,7 +4,7 @@ import { EXAMPLE_IDS, invalidExample, named, unknownExample } from '../../http/r
 import type { Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
-/** The caller's mailboxes (SPEC §4.3): list, link, change the import settings, remove. */
+/** The caller's mailboxes (docs/api.md): list, link, change the import settings, remove. */
 
 const mailboxes = () => import('../../app/mail/mailboxes.js');
 const linking = () => import('../../app/mail/startMailboxLinking.js');

@@ -2,7 +2,7 @@ import type { UserContext } from '../../http/handler.js';
 import { EXAMPLE_IDS, invalidExample, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
-/** The caller's sync runs (SPEC §4.3 `GET /api/me/sync/runs[/{runId}]`), loaded on first use. */
+/** The caller's sync runs (docs/api.md `GET /api/me/sync/runs[/{runId}]`), loaded on first use. */
 
 const history = () => import('../../app/sync/runs/runHistory.js');
 const shapes = () => import('../responses.js');

@@ -2,7 +2,7 @@ import type { UserContext } from '../../http/handler.js';
 import { invalidExample, named } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
-/** `GET|PUT /api/me/sync-settings` (SPEC §4.3); the use case is loaded on first use. */
+/** `GET|PUT /api/me/sync-settings` (docs/api.md); the use case is loaded on first use. */
 
 const settings = () => import('../../app/sync/settings/syncSettings.js');
 const shapes = () => import('../responses.js');

@@ -7,7 +7,7 @@ import type { HttpResult, Route } from '../../http/router.js';
 import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
 /**
- * Tags (SPEC §4.3). The body is exactly `Tag {id, name, type, ownerUid?}`; the version, which
+ * Tags (docs/api.md). The body is exactly `Tag {id, name, type, ownerUid?}`; the version, which
  * `DELETE` with If-Match checks, travels in the ETag header only.
  */
 

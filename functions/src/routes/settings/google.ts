@@ -2,7 +2,7 @@ import type { UserContext } from '../../http/handler.js';
 import { invalidExample, named } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
-/** `GET|PUT /settings/google` (SPEC §4.3): administrators only (the `settings` function checks the claim). */
+/** `GET|PUT /settings/google` (docs/api.md): administrators only (the `settings` function checks the claim). */
 
 const settings = () => import('../../app/settings/googleSettings.js');
 const view = async () => ({ responses: { 200: (await import('../responses.js')).googleSettings } });

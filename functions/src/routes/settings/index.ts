@@ -3,7 +3,7 @@ import { googleSettingsRoutes } from './google.js';
 import { mailProviderRoutes } from './mailProviders.js';
 import { scheduleSettingsRoutes } from './schedule.js';
 
-/** `settings`: administrator settings (SPEC §3.1, §4.3). */
+/** `settings`: administrator settings (docs/operations.md#administrator-setup, docs/api.md). */
 export const settingsFunction: HttpFunctionSpec<UserContext> = {
   name: 'settings',
   description:

@@ -2,7 +2,7 @@ import type { UserContext } from '../../http/handler.js';
 import { invalidExample, named, unknownExample } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
-/** `GET /settings/mail-providers`, `GET|PUT /settings/mail-providers/{id}` (SPEC §4.3): administrators only. */
+/** `GET /settings/mail-providers`, `GET|PUT /settings/mail-providers/{id}` (docs/api.md): administrators only. */
 
 const providers = () => import('../../app/mail/providers.js');
 const shapes = () => import('../responses.js');

@@ -3,7 +3,7 @@ import { invalidExample, named } from '../../http/routeDoc.js';
 import type { Route } from '../../http/router.js';
 
 /**
- * `GET|PUT /settings/schedule` (SPEC §4.3): the Cloud Scheduler job that calls `syncTick`;
+ * `GET|PUT /settings/schedule` (docs/api.md): the Cloud Scheduler job that calls `syncTick`;
  * administrators only (the `settings` function checks the claim).
  */
 

@@ -141,7 +141,7 @@ export class ContactRepository {
   }
 
   /**
-   * A user's own contact carries their sign-in email (SPEC §4.3; organizer and attendee matching
+   * A user's own contact carries their sign-in email (docs/api.md; organizer and attendee matching
    * use it): 400 naming `emails` for a change that would drop it, whoever makes it. The sign-in
    * email is the one recorded in `crmUserContacts/{uid}` when the contact became theirs; it is read
    * in `tx`, so a concurrent change of the link retries this transaction.

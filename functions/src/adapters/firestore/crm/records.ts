@@ -27,7 +27,7 @@ export const COLLECTIONS = {
   /** Contact ids by email address (crm/emailIndex.ts), and the marker that the index is complete. */
   emailIndex: 'crmEmailIndex',
   meta: 'crmMeta',
-  /** `crmUserContacts/{uid}` → `{contactId}`: the user's own contact (SPEC §4.3 `GET /api/me`). */
+  /** `crmUserContacts/{uid}` → `{contactId}`: the user's own contact (docs/api.md `GET /api/me`). */
   userContacts: 'crmUserContacts',
   /** Owned by the sync-settings API; the CRM only turns contact sync off when its tag is deleted. */
   users: 'users',

@@ -4,7 +4,7 @@ import type { ActivityRun } from './run.js';
 
 /**
  * The event was cancelled or deleted in Google. On the organizer's copy that cancels the meeting: the
- * activity becomes `canceled`, nothing is deleted in the CRM (§3.5.5), and the link is kept (marked
+ * activity becomes `canceled`, nothing is deleted in the CRM (docs/behaviour.md#activity-deletion), and the link is kept (marked
  * cancelled) so that un-cancelling either side brings this event back. A participant's copy is
  * cancelled also when that participant was uninvited or removed it from their calendar, which does
  * not cancel the meeting for the others: the link is only cut.

@@ -12,7 +12,7 @@ import { contactIdsOf, syncLinkedPairCountedAs } from './linkedPair.js';
 import type { ActivityRun } from './run.js';
 
 /**
- * A Google event not linked yet on this calendar (§3.5.2). It is linked instead of imported when the
+ * A Google event not linked yet on this calendar (docs/behaviour.md#events-from-google). It is linked instead of imported when the
  * CRM already has it: an event this sync exported (our id, or our private property, after a lost
  * link), or the same meeting already imported from another user's calendar (the deployment-wide
  * index by iCalUID). Otherwise it becomes a CRM activity whose id is derived from the meeting, so a
@@ -29,7 +29,7 @@ export async function importEvent(run: ActivityRun, event: CalendarEvent): Promi
   if (entry) {
     const indexed = await findActivity(run, entry.activityId);
     if (indexed) return linkExisting(run, event, key, indexed, 'google');
-    // Deleted in the CRM since it was imported: the meeting must not come back (§3.5.5).
+    // Deleted in the CRM since it was imported: the meeting must not come back (docs/behaviour.md#activity-deletion).
     if (!entry.pending) return;
   }
   const claimed = await run.index.claim(key, activityIdForEventKey(key), true);

@@ -5,7 +5,7 @@ import type { Activity } from '../../../domain/crm/activity.js';
 import { isStaleWrite } from '../runs/faults.js';
 import type { ActivityRun } from './run.js';
 
-/** CRM contact ids of the attendees the activity does not list yet (matched by email, §3.5.2). */
+/** CRM contact ids of the attendees the activity does not list yet (matched by email, docs/behaviour.md#events-from-google). */
 export async function contactIdsOf(run: ActivityRun, emails: string[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   if (!emails.length) return ids;
@@ -25,7 +25,7 @@ function newAttendeeEmails(activity: Activity, event: CalendarEvent): string[] {
     .filter((email): email is string => !!email && !listed.has(email));
 }
 
-/** The two sides of a pair as read, and what becomes of the CRM side's changes (§3.5.3, planLinked). */
+/** The two sides of a pair as read, and what becomes of the CRM side's changes (docs/behaviour.md#collective-activities, planLinked). */
 export interface LinkedPairStart {
   activity: Activity;
   event: CalendarEvent;
@@ -33,7 +33,7 @@ export interface LinkedPairStart {
 }
 
 /**
- * Brings one linked pair together (§3.5.3, §3.5.4): three-way merge, then the event is patched with
+ * Brings one linked pair together (docs/behaviour.md#collective-activities, docs/behaviour.md#incremental-activity-sync): three-way merge, then the event is patched with
  * If-Match and the activity updated with its version, so an edit made meanwhile on either side is
  * never overwritten: on 412 both are read again and merged again. The link (with the new base,
  * etag and version) is saved last: a crash before it repeats the same merge, which then finds both

@@ -5,7 +5,7 @@ import type { CrmStore } from '../../../ports/crmStore.js';
 
 /**
  * True when `contactId` is the own contact of a CRM user whose activity sync is configured: that
- * user's sync exports their meetings (SPEC §3.5.1). A few reads, made only for activities not
+ * user's sync exports their meetings (docs/behaviour.md#activity-organizer). A few reads, made only for activities not
  * linked yet.
  */
 export async function organizerSyncsActivities(crm: CrmStore, contactId: string): Promise<boolean> {

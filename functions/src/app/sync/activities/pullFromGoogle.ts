@@ -13,7 +13,7 @@ import { removeFromCalendar } from './pushToGoogle.js';
 import type { ActivityRun } from './run.js';
 
 /**
- * Google → CRM (§3.5.2, §3.5.4, §3.5.5): the primary calendar's changes since the stored sync token
+ * Google → CRM (docs/behaviour.md#events-from-google, docs/behaviour.md#incremental-activity-sync, docs/behaviour.md#activity-deletion): the primary calendar's changes since the stored sync token
  * (a full listing from syncSince the first time, or when Google answers 410), page by page so that
  * memory stays flat. After each page the position is saved, so a crashed run resumes there; once an
  * item failed, positions are no longer saved in this run, so the next run sees that item again.
@@ -114,9 +114,9 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
     case 'merge': {
       const current = decision.link;
       const activity = await unlessNotFound(run.crm.getActivity(current.activityId, run.actor));
-      // Deleted in the CRM and not seen by the CRM pass yet: that pass's rule applies (§3.5.5).
+      // Deleted in the CRM and not seen by the CRM pass yet: that pass's rule applies (docs/behaviour.md#activity-deletion).
       if (!activity) return removeFromCalendar(run, current);
-      // Who changed the CRM side is the CRM pass's to tell (§3.5.3): its changes wait for it.
+      // Who changed the CRM side is the CRM pass's to tell (docs/behaviour.md#collective-activities): its changes wait for it.
       return syncLinkedPair(run, current, { activity, event, crmEdits: 'hold' });
     }
     default:
@@ -126,7 +126,7 @@ async function applyEvent(run: ActivityRun, event: CalendarEvent, link: Activity
 
 /**
  * The organizer restored in Google an event whose meeting was cancelled on both sides: the activity
- * is planned again (the mirror of §3.5.5), then the pair is merged as any changed pair.
+ * is planned again (the mirror of docs/behaviour.md#activity-deletion), then the pair is merged as any changed pair.
  */
 async function uncancelLinked(run: ActivityRun, link: ActivityLink, event: CalendarEvent): Promise<void> {
   const { cancelled: _cancelled, ...live } = link;

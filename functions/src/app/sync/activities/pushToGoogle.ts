@@ -22,7 +22,7 @@ import { organizerSyncsActivities } from './organizerSync.js';
 import type { ActivityRun } from './run.js';
 
 /**
- * CRM → Google (§3.5.1, §3.5.3, §3.5.5): the CRM change feed since the stored cursor. The first run
+ * CRM → Google (docs/behaviour.md#activity-organizer, docs/behaviour.md#collective-activities, docs/behaviour.md#activity-deletion): the CRM change feed since the stored cursor. The first run
  * takes "now" as its cursor BEFORE listing every activity from syncSince on, so a change made during
  * the listing is read again afterwards rather than lost.
  */
@@ -72,7 +72,7 @@ async function exportAll(run: ActivityRun): Promise<void> {
 
 /**
  * The changed activities of a batch, each with what becomes of its CRM edits on the organizer's
- * event (§3.5.3): pushed when this user (the organizer, on whose calendar the pair lives) made one
+ * event (docs/behaviour.md#collective-activities): pushed when this user (the organizer, on whose calendar the pair lives) made one
  * of them; taken as agreed but never pushed when they are all someone else's. An entry without its
  * author (written before authors were recorded) counts as the user's own, as it always did.
  */
@@ -108,7 +108,7 @@ async function applyActivity(
       return removeFromCalendar(run, decision.link);
     case 'merge': {
       const event = await run.calendar.get(decision.link.eventId);
-      // Gone from Google: the Google pass handles the cancellation it listed (§3.5.5).
+      // Gone from Google: the Google pass handles the cancellation it listed (docs/behaviour.md#activity-deletion).
       if (!event || event.status === 'cancelled') return;
       return syncLinkedPair(run, decision.link, { activity: decision.activity, event, crmEdits });
     }
@@ -139,7 +139,7 @@ async function organizerRole(run: ActivityRun, activity: Activity): Promise<Orga
 
 /**
  * Someone other than the organizer canceled the meeting in the CRM, or planned a canceled one
- * again (§3.5.3: only the organizer's changes reach the organizer's event): the event is what the
+ * again (docs/behaviour.md#collective-activities: only the organizer's changes reach the organizer's event): the event is what the
  * meeting is, so the activity takes its status back (`planned` for a live event: Google knows no
  * other) and the overruled change is reported as a conflict Google won.
  */
@@ -158,7 +158,7 @@ async function overruleStatus(run: ActivityRun, link: ActivityLink, activity: Ac
 }
 
 /**
- * §3.5.1: the organizer has no sync, so the participant who runs the sync becomes the organizer; the
+ * docs/behaviour.md#activity-organizer: the organizer has no sync, so the participant who runs the sync becomes the organizer; the
  * former organizer stays in the meeting as a participant. The version check makes one of two
  * participants' concurrent runs win; the other one's run sees an organizer who syncs next time.
  */
@@ -263,7 +263,7 @@ async function linkExported(
 /**
  * The activity left the calendar (deleted, or showInCalendar cleared): the event this sync created is
  * deleted (already gone counts as done); an event that came from Google is only unlinked, and the
- * link kept as a tombstone so its next change does not import it again (§3.5.5).
+ * link kept as a tombstone so its next change does not import it again (docs/behaviour.md#activity-deletion).
  */
 export async function removeFromCalendar(run: ActivityRun, link: ActivityLink): Promise<void> {
   if (link.origin === 'crm' && link.organizer) {
@@ -276,7 +276,7 @@ export async function removeFromCalendar(run: ActivityRun, link: ActivityLink): 
 }
 
 /**
- * The organizer canceled the meeting in the CRM (§3.5.3 carries it; §3.5.5 bounds it). The event this
+ * The organizer canceled the meeting in the CRM (docs/behaviour.md#collective-activities carries it; docs/behaviour.md#activity-deletion bounds it). The event this
  * sync created is deleted, as Google's UI does for the organizer (attendees see it cancelled; already
  * gone, 410, counts as done). An event that came from Google is not deleted but set `cancelled`: to
  * attendees that is the same cancellation, while the organizer's copy keeps every detail. Either way
@@ -318,7 +318,7 @@ async function restoreEvent(run: ActivityRun, link: ActivityLink, activity: Acti
  * showInCalendar is set again on an activity whose event was only unlinked (it came from Google): a
  * user who turns it back on expects the meeting in Google once, so the very event of the tombstone is
  * linked again, and merged against the base both sides had agreed on when it was cut. Cancelled or
- * gone meanwhile in Google: as for any linked event (§3.5.5).
+ * gone meanwhile in Google: as for any linked event (docs/behaviour.md#activity-deletion).
  */
 async function relink(run: ActivityRun, link: ActivityLink, activity: Activity): Promise<void> {
   const { unlinked: _unlinked, ...linked } = link;

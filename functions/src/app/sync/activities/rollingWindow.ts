@@ -4,7 +4,7 @@ import { applyEvents } from './pullFromGoogle.js';
 import type { ActivityRun } from './run.js';
 
 /**
- * Recurring events (§3.5.6): each occurrence becomes its own activity (listings use
+ * Recurring events (docs/behaviour.md#all-day-time-zones-and-recurrence): each occurrence becomes its own activity (listings use
  * `singleEvents=true`), attached to its series by `recurringSeriesId` = the series' event id; an
  * edited occurrence is an exception with the same `recurringEventId`, so it stays attached.
  *

@@ -12,10 +12,10 @@ const PAGE_SIZE = 300;
  * After a complete full listing (the first one, or after Google answered 410 to the sync token),
  * events deleted while no token was valid are missing from it: a full listing leaves cancelled events
  * out (`showDeleted` is false, https://developers.google.com/workspace/calendar/api/v3/reference/events/list).
- * So every link the listing did not stamp (GUIDE §4, Nango's generations) is checked with events.get,
- * which also returns cancelled events: gone or cancelled → §3.5.5; still there → left alone.
+ * So every link the listing did not stamp (docs/architecture.md#nango, Nango's generations) is checked with events.get,
+ * which also returns cancelled events: gone or cancelled → docs/behaviour.md#activity-deletion; still there → left alone.
  *
- * An EMPTY listing while links exist is not taken at its word (GUIDE §1, StorageEmpty): each link is
+ * An EMPTY listing while links exist is not taken at its word (docs/architecture.md#two-way-sync-vdirsyncer, StorageEmpty): each link is
  * still checked on its own, and the first event found alive where the listing should have shown it
  * proves the listing wrong: the check stops with an item error and the next run lists in full again.
  * The check resumes after a crash where it stopped (the sweep is stored with the new sync token).

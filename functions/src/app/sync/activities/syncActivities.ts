@@ -12,7 +12,7 @@ import type { ActivityRun } from './run.js';
 import { sweepUnlisted } from './sweepUnlisted.js';
 
 /**
- * The two-way sync of CRM activities with the user's primary Google Calendar (SPEC §3.5): Google's
+ * The two-way sync of CRM activities with the user's primary Google Calendar (docs/behaviour.md#activities): Google's
  * changes first (so that a record changed on both sides is merged once, with both sides' latest
  * values), then the CRM's. A run with no changes costs one Calendar call: events.list with the sync
  * token (the CRM feed is a Firestore read).

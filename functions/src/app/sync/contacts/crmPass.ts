@@ -9,7 +9,7 @@ import { failedInCrm, reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
 
 /**
- * CRM → Google (SPEC §3.4.1, §3.4.3, §3.4.5). The first run takes a change cursor for "now", then
+ * CRM → Google (docs/behaviour.md#contact-group, docs/behaviour.md#incremental-contact-sync, docs/behaviour.md#contact-deletion). The first run takes a change cursor for "now", then
  * exports every tagged contact that is not linked yet (the Google side ran first and linked what
  * matched); later runs read the CRM change feed from the stored cursor, a batch at a time. The
  * cursor moves only after a batch's work is durable, and contacts whose Google write failed are

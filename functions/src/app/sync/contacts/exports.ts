@@ -12,7 +12,7 @@ import { reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
 
 /**
- * CRM → Google creates (SPEC §3.4.1, §3.4.3), the one write that is not idempotent: Google chooses
+ * CRM → Google creates (docs/behaviour.md#contact-group, docs/behaviour.md#incremental-contact-sync), the one write that is not idempotent: Google chooses
  * the resource name, so a create repeated after a lost answer (a 5xx, a timeout, a crash before the
  * link was saved) would make a second contact. Hence:
  *

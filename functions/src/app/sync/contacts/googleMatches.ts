@@ -13,7 +13,7 @@ import type { ContactRun } from './run.js';
 
 /**
  * CRM contacts about to be created in Google that the user's Google Contacts already hold outside
- * the sync (SPEC §3.4.2): a contact tagged after the first run whose email is in Google already, or
+ * the sync (docs/behaviour.md#contact-matching): a contact tagged after the first run whose email is in Google already, or
  * one tagged again after it left the sync (its Google contact still carries our clientData key).
  * Each is linked instead: the Google contact joins the group and gets our key, and the two are
  * merged without a base, as when a full listing links them. Returns the contacts still to create.

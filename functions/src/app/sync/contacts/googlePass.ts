@@ -19,7 +19,7 @@ import { reconcile } from './pairs.js';
 import type { ContactRun } from './run.js';
 
 /**
- * Google → CRM (SPEC §3.4.2–5): reads the contacts changed since the stored sync token (all of them
+ * Google → CRM (docs/behaviour.md#contact-matching, docs/behaviour.md#incremental-contact-sync, docs/behaviour.md#conflicts, docs/behaviour.md#contact-deletion): reads the contacts changed since the stored sync token (all of them
  * on the first run or when the token expired), a page at a time, and brings each into the CRM. The
  * new sync token is stored only after the last page's work is done (and none of it failed), so a run that stops half way
  * reads the same changes again; that is harmless, because every step looks at the links first.
@@ -149,7 +149,7 @@ async function syncLinked(
   else if (!isInGroup(person, run.group.resourceName) && (await run.group.confirmLeft()))
     google = 'outOfGroup';
   if (google === 'inGroup' && person.etag === link.person.etag) {
-    // Our own write coming back (or nothing that concerns the sync): no ping-pong (§3.4.7).
+    // Our own write coming back (or nothing that concerns the sync): no ping-pong (docs/behaviour.md#no-ping-pong).
     run.report.counts.unchanged += 1;
     return;
   }

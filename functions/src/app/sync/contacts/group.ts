@@ -4,7 +4,7 @@ import { PEOPLE_LIMITS, type PeopleApi } from '../../../adapters/google/people.j
 import { log } from '../../../logging.js';
 
 /**
- * The user's contact group of the sync (SPEC §3.4.1; "Creatio" unless the deployment names another).
+ * The user's contact group of the sync (docs/behaviour.md#contact-group; "Creatio" unless the deployment names another).
  *
  * Found once and remembered in the cursor, so a run costs no group call. A user may delete the
  * group in Google Contacts: every linked contact then shows up without it. That is not the user

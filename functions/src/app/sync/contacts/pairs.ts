@@ -15,7 +15,7 @@ import type { ContactRun } from './run.js';
 
 /**
  * One CRM contact and one Google contact that are (or are about to be) linked: plans the pair with
- * the rules of SPEC §3.4 and carries the plan out. CRM writes happen at once (with the version
+ * the rules of docs/behaviour.md#contacts and carries the plan out. CRM writes happen at once (with the version
  * read, so a concurrent edit by the user is merged again rather than overwritten); Google writes and
  * link changes are queued in `run.writes`.
  */
@@ -135,7 +135,7 @@ export function failedInCrm(run: ContactRun, crmId: string, error: unknown): voi
   run.writes.failedCrmIds.add(crmId);
 }
 
-/** Takes the user's tag off the CRM contact (it stays in the CRM, SPEC §3.4.5). */
+/** Takes the user's tag off the CRM contact (it stays in the CRM, docs/behaviour.md#contact-deletion). */
 async function untag(run: ContactRun, crmId: string): Promise<void> {
   try {
     await run.crm.untagContact(crmId, run.tagId, { actor: run.actor });

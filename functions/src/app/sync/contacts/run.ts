@@ -10,9 +10,9 @@ import type { PendingWrites } from './writes.js';
 /** Everything one contact sync run works with (built by syncContacts.ts). */
 export interface ContactRun {
   uid: string;
-  /** The user's personal tag: what is in scope on the CRM side (SPEC §3.3). */
+  /** The user's personal tag: what is in scope on the CRM side (docs/behaviour.md#sync-settings). */
   tagId: string;
-  /** The sync acting for the user: its CRM writes are skipped in the user's change feed (§3.4.7). */
+  /** The sync acting for the user: its CRM writes are skipped in the user's change feed (docs/behaviour.md#no-ping-pong). */
   actor: Actor;
   crm: CrmStore;
   people: PeopleApi;

@@ -21,7 +21,7 @@ import type { ContactRun, ContactSyncHooks } from './run.js';
 import { PendingWrites } from './writes.js';
 
 /**
- * The two-way contact sync of one user's linked Google account (SPEC §3.4). In order:
+ * The two-way contact sync of one user's linked Google account (docs/behaviour.md#contacts). In order:
  * 1. the sync's contact group (remembered; found by name or created on the first run);
  * 2. creates an earlier run could not confirm are settled (exports.ts);
  * 3. Google → CRM from the People sync token (googlePass.ts);
@@ -29,7 +29,7 @@ import { PendingWrites } from './writes.js';
  * Google goes first so that, on a first run, contacts existing on both sides are linked before the
  * CRM's tagged contacts are exported; on later runs, its listing keeps the index of unlinked Google
  * contacts current, by which a contact tagged later is linked to the Google contact that already is
- * it instead of being created twice (googleMatches.ts). A run with nothing new costs one People call (§5).
+ * it instead of being created twice (googleMatches.ts). A run with nothing new costs one People call (docs/architecture.md#quality-bars).
  *
  * Throwing means the kind failed; every step leaves state from which the next run resumes
  * without duplicates or lost changes.

@@ -13,7 +13,7 @@ import type { SyncGroup } from './group.js';
 
 /**
  * The Google and sync-state writes of one slice of work (a page of Google contacts, a batch of CRM
- * changes), gathered so that they cost as few calls as Google allows (SPEC §5): group membership
+ * changes), gathered so that they cost as few calls as Google allows (docs/architecture.md#quality-bars): group membership
  * changes ≤ 1000 per members:modify, updates ≤ 200 per batchUpdateContacts (one call per set of
  * changed People fields). `flush()` carries them out; a link is saved or deleted only after the
  * Google write it depends on succeeded, so a crash leaves state that the next run repairs.

@@ -7,7 +7,7 @@ import { queueManualRun } from './queueManualRun.js';
 import { publishQueuedRun } from './requestSync.js';
 
 /**
- * Runs asked for because Google announced a change (SPEC §3.10), coalesced: a burst of
+ * Runs asked for because Google announced a change (docs/behaviour.md#near-real-time-calendar), coalesced: a burst of
  * announcements gives one run, plus at most one follow-up for what changed while it ran.
  *
  * - No run of the user's is queued or running: one is queued (an automatic run, `schedule`).

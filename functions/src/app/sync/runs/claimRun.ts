@@ -4,7 +4,7 @@ import type { SyncRun } from '../../../domain/sync/model.js';
 import { abandonedRun, isFinished, isLive, iso, LEASE_TTL_MS } from './lease.js';
 
 /**
- * A delivery of a sync request takes the user's lease for its run (SPEC §3.6), in one transaction:
+ * A delivery of a sync request takes the user's lease for its run (docs/behaviour.md#running-syncs), in one transaction:
  *
  * - a manual request names a run `syncNow` queued; a schedule request maps to the run id of its
  *   due minute, so a duplicate or re-dispatched schedule message finds the same run;

@@ -44,7 +44,7 @@ const KIND_WIDE_GOOGLE_FAILURES: ReadonlySet<GoogleFailureKind> = new Set([
   'sync_token_expired',
 ]);
 
-/** CRM refusals of one record (SPEC §4.3 error codes): the record's problem, not the run's. */
+/** CRM refusals of one record (docs/api.md error codes): the record's problem, not the run's. */
 const ITEM_APP_CODES = new Set(['invalid_argument', 'not_found', 'conflict', 'precondition_failed']);
 
 export function isTransientInfrastructureFault(error: unknown): boolean {

@@ -14,7 +14,7 @@ import { log } from '../../../logging.js';
 import { faultScope } from './faults.js';
 
 /**
- * What one kind's sync did in a run, the same for every kind (SPEC §4.3 `SyncRun`): counts,
+ * What one kind's sync did in a run, the same for every kind (docs/api.md `SyncRun`): counts,
  * conflicts, and one item error per record that could not be synced, each with a stable code and a
  * message of one shape (what happened, then that the record is tried again).
  *
@@ -94,7 +94,7 @@ export class KindReport {
 
 /**
  * The item error of a fault. Codes are stable: Google's refusals `google_<kind>` (apiErrors.ts), the
- * CRM's its API error code (SPEC §4.3), `unreadable_record` for data the sync cannot read, and
+ * CRM's its API error code (docs/api.md), `unreadable_record` for data the sync cannot read, and
  * `internal` for anything else recorded by hand (its detail stays in the log: it may carry anything).
  */
 export function itemError(kind: AccountKind, recordId: string, error: unknown): ItemError {

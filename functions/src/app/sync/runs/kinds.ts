@@ -11,12 +11,12 @@ import { syncContacts } from '../contacts/syncContacts.js';
 import type { RunError } from './runOutcome.js';
 
 /**
- * Every kind the sync knows, in one table: what it needs to run for a user (configured, SPEC §3.3;
- * permitted, the account was granted its scope, §3.2.4) and the sync that runs it. The run
+ * Every kind the sync knows, in one table: what it needs to run for a user (configured, docs/behaviour.md#sync-settings;
+ * permitted, the account was granted its scope, docs/behaviour.md#partial-grants) and the sync that runs it. The run
  * orchestration (runUserSync.ts) knows kinds only through this table, so adding a kind is: its name
  * in `SYNC_KINDS` and its settings in `SyncSettings` (domain/sync/model.ts), and one entry here.
  * Kind `mail` is not here: it syncs through the user's mailboxes, each with its own grant and
- * settings (SPEC §3.8), not through the linked account (runUserSync's `attemptMail`).
+ * settings (docs/behaviour.md#mail), not through the linked account (runUserSync's `attemptMail`).
  */
 
 export interface KindDefinition<Settings> {

@@ -2,7 +2,7 @@ import type { SyncLease } from '../../../adapters/firestore/syncLease.js';
 import type { RunStatus, SyncRun } from '../../../domain/sync/model.js';
 
 /**
- * The rules of the per-user lease (SPEC §3.6: runs never overlap, duplicates do no harm, nothing
+ * The rules of the per-user lease (docs/behaviour.md#running-syncs: runs never overlap, duplicates do no harm, nothing
  * sticks after a crash). Pure: every function takes the instant it judges at.
  *
  * A lease lives only for a while, so no crash can block a user for ever:

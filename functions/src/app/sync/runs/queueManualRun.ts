@@ -5,7 +5,7 @@ import { AppError } from '../../../errors.js';
 import { abandonedRun, failedRun, isFinished, isLive, iso, QUEUED_RUN_TIMEOUT_MS } from './lease.js';
 
 /**
- * The lease side of `syncNow` (SPEC §4.3): queue a manual run, or name the run that is already
+ * The lease side of `syncNow` (docs/api.md): queue a manual run, or name the run that is already
  * queued or running for the user (coalescing). Concurrent calls queue exactly one run: the lease is
  * written only if it is still as read (a conditional write, no transaction), so of a burst of calls
  * one queues and the others, finding its lease on their next read, coalesce into its run. No caller
@@ -24,7 +24,7 @@ const MAX_ROUNDS = 5;
 
 /**
  * `trigger`: what the run records; `manual` for `syncNow`, `schedule` for the automatic runs that a
- * calendar change notification queues (SPEC §3.10) — both are requested by run id on Pub/Sub.
+ * calendar change notification queues (docs/behaviour.md#near-real-time-calendar) — both are requested by run id on Pub/Sub.
  */
 export async function queueManualRun(
   uid: string,

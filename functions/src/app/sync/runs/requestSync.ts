@@ -9,7 +9,7 @@ import { log } from '../../../logging.js';
 import { abandonUnpublishedRun, type QueuedRun, queueManualRun } from './queueManualRun.js';
 
 /**
- * `syncNow` (SPEC §4.3, the CRM's "Run sync"): queue a manual run for the caller and publish its
+ * `syncNow` (docs/api.md, the CRM's "Run sync"): queue a manual run for the caller and publish its
  * request, or name the caller's run that is already queued or running. Answers at once; the run's
  * progress and result are read from `GET /api/me/sync/runs/{runId}`.
  */
@@ -33,7 +33,7 @@ export async function requestSync(
     throw invalid({ body: 'must be a JSON object such as {"kinds": ["contacts"]}' });
   }
   const { kinds: requested } = parseOrThrow(SyncNowBodySchema, body ?? {});
-  // A mailbox is enough for kind mail (SPEC §3.8.2); the other kinds need the linked account.
+  // A mailbox is enough for kind mail (docs/behaviour.md#mail-import); the other kinds need the linked account.
   const [account, mailboxes] = await Promise.all([linkedAccountOf(uid), listMailboxes(uid)]);
   // Kinds in their fixed order, whatever order the caller named them in; left out, every kind the
   // user can run (mail only with a mailbox).

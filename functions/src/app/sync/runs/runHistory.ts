@@ -4,7 +4,7 @@ import type { SyncRun } from '../../../domain/sync/model.js';
 import { notFound } from '../../../errors.js';
 
 /**
- * The caller's own runs (SPEC §4.3 `GET /api/me/sync/runs[/{runId}]`). Runs live under the caller's
+ * The caller's own runs (docs/api.md `GET /api/me/sync/runs[/{runId}]`). Runs live under the caller's
  * uid, so another user's run id answers 404 exactly as an unknown one does. The list follows the
  * rule of every list: oldest first (by `queuedAt`, then id), with page tokens.
  */

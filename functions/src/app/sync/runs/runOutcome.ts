@@ -4,7 +4,7 @@ import { AppError } from '../../../errors.js';
 import { ReauthRequiredError } from '../../accounts/accessTokens.js';
 
 /**
- * How a run's result reads (SPEC §3.6 "a clear error when it failed"): the error of a failed kind,
+ * How a run's result reads (docs/behaviour.md#running-syncs "a clear error when it failed"): the error of a failed kind,
  * and the run's status from what each kind did. Pure.
  */
 
@@ -59,7 +59,7 @@ export function stopsRun(error: RunError): boolean {
  * succeeded: every kind that ran completed without item errors; partial: some completed, but a
  * kind failed or items failed; failed: nothing completed. Kinds skipped because they are not
  * configured or not permitted do not spoil a run that synced the rest; when nothing at all ran, the
- * run failed and its error says why (SPEC §4.3 "the run says so").
+ * run failed and its error says why (docs/api.md "the run says so").
  */
 export function runResult(outcomes: KindOutcome[]): Pick<SyncRun, 'status' | 'error'> {
   const completed = outcomes.filter((o) => o.result === 'completed');

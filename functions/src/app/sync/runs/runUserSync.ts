@@ -31,7 +31,7 @@ import {
 } from './runOutcome.js';
 
 /**
- * One delivery of a sync request (SPEC §3.6): take the user's lease for the run, run each requested
+ * One delivery of a sync request (docs/behaviour.md#running-syncs): take the user's lease for the run, run each requested
  * kind that is configured and permitted, record what each did, finish the run and free the user.
  *
  * Google's faults are the kinds' to handle; whatever a kind still throws fails that kind, and the
@@ -110,7 +110,7 @@ export async function runUserSync(
 }
 
 /**
- * Changes announced while the run worked get their one follow-up run (SPEC §3.10). Loaded when a run
+ * Changes announced while the run worked get their one follow-up run (docs/behaviour.md#near-real-time-calendar). Loaded when a run
  * ends, so the function's cold start does not carry the publisher.
  */
 async function followUp(held: Holding, now: () => number): Promise<void> {
@@ -194,7 +194,7 @@ async function syncKinds(
   return { ...current, status, finishedAt: iso(deps.now()), ...(error ? { error } : {}) };
 }
 
-/** Kind `mail` (SPEC §3.8.2): through the user's mailboxes, whether or not a Google account is linked. */
+/** Kind `mail` (docs/behaviour.md#mail-import): through the user's mailboxes, whether or not a Google account is linked. */
 async function attemptMail(
   run: SyncRun,
   uid: string,

@@ -15,7 +15,7 @@ import { log } from '../../../logging.js';
 import { activeApp } from '../../settings/googleSettings.js';
 
 /**
- * `syncTick` (SPEC §3.6): claims the scheduler minutes not dispatched yet, finds the users due in
+ * `syncTick` (docs/behaviour.md#running-syncs): claims the scheduler minutes not dispatched yet, finds the users due in
  * them and publishes one Pub/Sub message per user with every kind due. Nothing is written per user:
  * the work is one query per due slot (ten for a one-minute tick), streamed, and the messages. A tick
  * that dies after claiming is redone by a later tick (see core/schedule/claims.ts); duplicates are
@@ -115,8 +115,7 @@ async function dispatchRange(
   const consume = async (schedules: AsyncGenerator<DueSchedule>, queryIndex: number) => {
     for await (const schedule of schedules) {
       if (failure) throw failure;
-      // An account of another OAuth app needs reauthorization: its kinds are not dispatched (SPEC
-      // §3.1.3); mail goes through the mailboxes' own grants.
+      // An account of another OAuth app needs reauthorization: its kinds are not dispatched (docs/behaviour.md#oauth-apps); mail goes through the mailboxes' own grants.
       const slots =
         schedule.clientId === app.clientId
           ? schedule.slots

@@ -11,10 +11,10 @@ import {
 } from '../../../domain/sync/model.js';
 
 /**
- * Keeps `syncSchedule/{uid}` in step with what should run automatically for the user (SPEC §3.6):
+ * Keeps `syncSchedule/{uid}` in step with what should run automatically for the user (docs/behaviour.md#running-syncs):
  * a kind is scheduled when its autoSync is on, it is configured (contacts: a tag; activities: a
  * start date), and the linked account is active and granted the kind's capability. A
- * reauthorization-required account is never dispatched (SPEC §3.2.5). Called after every change of
+ * reauthorization-required account is never dispatched (docs/behaviour.md#reauthorization). Called after every change of
  * the settings or the account; the fan-out reads only the schedule.
  */
 
@@ -37,13 +37,13 @@ export function scheduleFor(
     if (account?.status === 'active' && autoSync && account.capabilities[CAPABILITY[kind]])
       slots[kind] = encodeSlot(slotOf(uid, periodMinutes));
   }
-  // Mail runs as often as the most frequent of the user's automatic mailboxes asks (SPEC §3.8.2);
-  // a mailbox that needs reauthorization is not dispatched, like an account (§3.8.4).
+  // Mail runs as often as the most frequent of the user's automatic mailboxes asks (docs/behaviour.md#mail-import);
+  // a mailbox that needs reauthorization is not dispatched, like an account (docs/behaviour.md#mail-faults).
   const mailPeriods = mailboxes
     .filter((m) => m.autoSync && m.status === 'active')
     .map((m) => m.periodMinutes);
   if (mailPeriods.length) slots.mail = encodeSlot(slotOf(uid, Math.min(...mailPeriods) as PeriodMinutes));
-  // The client id lets the fan-out skip accounts of an OAuth app that is no longer in force (§3.1.3).
+  // The client id lets the fan-out skip accounts of an OAuth app that is no longer in force (docs/behaviour.md#oauth-apps).
   return Object.keys(slots).length ? { slots, clientId: account?.clientId ?? '' } : undefined;
 }
 

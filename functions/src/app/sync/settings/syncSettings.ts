@@ -21,7 +21,7 @@ import { actorOf, crmStore } from '../../crm/store.js';
 import { refreshSyncSchedule } from '../schedule/refreshSchedule.js';
 
 /**
- * The user's sync settings (SPEC §3.3, §4.3 `GET|PUT /api/me/sync-settings`). A PUT replaces both
+ * The user's sync settings (docs/behaviour.md#sync-settings, docs/api.md `GET|PUT /api/me/sync-settings`). A PUT replaces both
  * kinds; a field left out takes its default (auto-sync off, every 60 minutes, no tag, no start date).
  * Contact sync needs one of the caller's own personal tags (corporate and public tags never sync);
  * automatic activity sync needs the date to sync from.
@@ -126,7 +126,7 @@ export async function putSyncSettings(caller: Caller, body: unknown): Promise<Sy
 
 /**
  * After the tag `tagId` was deleted: turns off the contact sync of every user whose settings name it
- * and takes it out of their automatic schedule (SPEC §4.3: nothing in Google changes).
+ * and takes it out of their automatic schedule (docs/api.md: nothing in Google changes).
  */
 export async function turnOffContactSyncOfDeletedTag(tagId: string): Promise<void> {
   for (const uid of await usersSyncingContactsOfTag(tagId)) {

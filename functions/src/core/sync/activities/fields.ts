@@ -5,7 +5,7 @@ import { UnreadableRecordError } from '../unreadable.js';
 
 /**
  * The fields the activity sync carries between a CRM activity and a Google Calendar event
- * (SPEC §3.5.3: title, time, location, description, participants as attendees), each in one
+ * (docs/behaviour.md#collective-activities: title, time, location, description, participants as attendees), each in one
  * canonical form both sides are reduced to, so that equal content compares equal whatever each API
  * spelled (offsets, zone names, case of emails, attendee order).
  *

@@ -6,7 +6,7 @@ import type { CalendarEvent } from './fields.js';
  *
  * - The Google event id of an exported activity is derived from the CRM activity id, so a retried
  *   insert can never create a second event: Google answers 409 `duplicate` instead (the Odoo way,
- *   GUIDE §2). Event ids allow only base32hex `a-v0-9`, 5–1024 characters
+ *   docs/architecture.md#google-calendar-in-odoo). Event ids allow only base32hex `a-v0-9`, 5–1024 characters
  *   (https://developers.google.com/workspace/calendar/api/v3/reference/events/insert, `id`).
  * - One Google event seen from several calendars (the organizer's and each attendee's copy) shares
  *   its iCalUID; the occurrences of a recurring event share it too and differ by original start.

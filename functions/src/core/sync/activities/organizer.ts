@@ -4,7 +4,7 @@ import type { ActivitySyncSettings } from '../../../domain/sync/model.js';
 /**
  * True when a user with these activity settings and linked accounts has their activity sync
  * configured (a start date, and an account that granted the calendar): that user's own sync exports
- * the meetings they organize (SPEC §3.5.1), so no one else's run does.
+ * the meetings they organize (docs/behaviour.md#activity-organizer), so no one else's run does.
  */
 export function syncsActivities(
   settings: ActivitySyncSettings,

@@ -17,7 +17,7 @@ import {
 } from './fields.js';
 
 /**
- * The rules of SPEC §3.5 as pure decisions, one record at a time (plan, then apply — SPEC §2).
+ * The rules of docs/behaviour.md#activities as pure decisions, one record at a time (plan, then apply — docs/architecture.md#functions-and-state).
  * The executor (app/sync/activities) gathers the facts, asks here what to do, and carries it out.
  */
 
@@ -27,7 +27,7 @@ export interface ActivityLink {
   eventId: string;
   /** `crm`: this sync inserted the event (and may delete it); `google`: the event came from Google. */
   origin: 'crm' | 'google';
-  /** This calendar holds the organizer's copy: CRM edits can be pushed to it (§3.5.3). */
+  /** This calendar holds the organizer's copy: CRM edits can be pushed to it (docs/behaviour.md#collective-activities). */
   organizer: boolean;
   /** The recurring event this occurrence belongs to. */
   seriesId?: string;
@@ -40,7 +40,7 @@ export interface ActivityLink {
   /** What both sides agreed on at the last sync: the base of the three-way merge (none yet when just matched). */
   base?: SyncValues;
   /**
-   * The pair was cut (§3.5.5: an event from Google whose activity left the calendar): kept as a
+   * The pair was cut (docs/behaviour.md#activity-deletion: an event from Google whose activity left the calendar): kept as a
    * tombstone so that later changes of the event do not import it again.
    */
   unlinked?: boolean;
@@ -59,7 +59,7 @@ export type EventDecision =
   | { kind: 'skip'; reason: 'before_sync_since' | 'beyond_window' | 'unlinked' | 'not_linked' }
   /** Our own write coming back, or nothing this sync maps changed. */
   | { kind: 'unchanged' }
-  /** Cancelled or deleted in Google: the linked activity becomes `canceled` (§3.5.5). */
+  /** Cancelled or deleted in Google: the linked activity becomes `canceled` (docs/behaviour.md#activity-deletion). */
   | { kind: 'cancel'; link: ActivityLink }
   /** Cancelled and unknown: it may be a whole recurring series whose occurrences are linked. */
   | { kind: 'cancelSeries'; seriesId: string }
@@ -101,7 +101,7 @@ export function decideEvent(
 export type OrganizerRole =
   /** The organizer contact is this user's own contact. */
   | 'me'
-  /** Another CRM user whose activity sync is configured: their sync exports it (§3.5.1). */
+  /** Another CRM user whose activity sync is configured: their sync exports it (docs/behaviour.md#activity-organizer). */
   | 'syncingUser'
   /** Anyone else (a contact, or a CRM user without sync), and this user takes part. */
   | 'otherWithMe'
@@ -114,7 +114,7 @@ export type ActivityDecision =
   | { kind: 'unchanged' }
   /** Left the calendar (deleted, or showInCalendar cleared) and we created the event: delete it. */
   | { kind: 'deleteEvent'; link: ActivityLink }
-  /** Left the calendar and the event came from Google: only cut the link (§3.5.5). */
+  /** Left the calendar and the event came from Google: only cut the link (docs/behaviour.md#activity-deletion). */
   | { kind: 'unlink'; link: ActivityLink }
   /** Linked, changed in the CRM, and this calendar holds the organizer's copy: merge and push. */
   | { kind: 'merge'; link: ActivityLink; activity: Activity }
@@ -125,7 +125,7 @@ export type ActivityDecision =
   /**
    * Canceled in the CRM on the organizer's copy: the event this sync created is deleted (as Google's
    * own UI does for the organizer: attendees see it cancelled); one that came from Google is set
-   * `cancelled` with a patch (§3.5.5 deletes only what we created; the organizer's copy of a
+   * `cancelled` with a patch (docs/behaviour.md#activity-deletion deletes only what we created; the organizer's copy of a
    * cancelled event keeps its details and can be restored).
    */
   | { kind: 'cancelEvent'; link: ActivityLink; activity: Activity }
@@ -145,7 +145,7 @@ export function decideActivity(input: {
   if (link?.unlinked) return inCalendar ? { kind: 'relink', link, activity } : { kind: 'skip' };
   if (link) {
     if (!inCalendar) return link.origin === 'crm' ? { kind: 'deleteEvent', link } : { kind: 'unlink', link };
-    // A participant's copy cannot carry CRM edits nor status (§3.5.3); Google's changes still come in.
+    // A participant's copy cannot carry CRM edits nor status (docs/behaviour.md#collective-activities); Google's changes still come in.
     if (!link.organizer) return { kind: 'unchanged' };
     const canceled = activity.status === 'canceled';
     if (canceled !== (link.cancelled === true))
@@ -184,11 +184,11 @@ const sameParticipants = (a: Participant[], b: Participant[]) =>
   );
 
 /**
- * The three-way merge of one linked pair (§3.4.4 via §3.5.4): fields changed on one side go to the
+ * The three-way merge of one linked pair (docs/behaviour.md#conflicts via docs/behaviour.md#incremental-activity-sync): fields changed on one side go to the
  * other; a same-field conflict goes to the later change (tie → CRM) and is reported. Attendee
  * responses are Google's: they refresh the CRM participants whenever they differ.
  *
- * Only the organizer's own CRM edits reach the organizer's event (§3.5.3), by `crmEdits`:
+ * Only the organizer's own CRM edits reach the organizer's event (docs/behaviour.md#collective-activities), by `crmEdits`:
  * - `push`: the organizer's calendar, and the CRM change is the organizer's own edit.
  * - `absorb`: the organizer's calendar, and the CRM change is someone else's (a participant, an
  *   admin): it is not pushed; the organizer's event is what the meeting is, so the CRM takes its
@@ -262,14 +262,14 @@ export function planLinked(input: {
   };
 }
 
-/** What a complete full listing's check of a linked event it did not list (GUIDE §4) concluded. */
+/** What a complete full listing's check of a linked event it did not list (docs/architecture.md#nango) concluded. */
 export type UnlistedDecision =
-  /** Gone (404/410) or cancelled: deleted while the sync token was invalid, §3.5.5 applies. */
+  /** Gone (404/410) or cancelled: deleted while the sync token was invalid, docs/behaviour.md#activity-deletion applies. */
   | 'cancel'
   /** Still there, outside what the listing covers (moved before syncSince, an occurrence beyond the window). */
   | 'keep'
   /**
-   * Still there and inside what an EMPTY listing covered: the listing cannot be trusted (GUIDE §1
+   * Still there and inside what an EMPTY listing covered: the listing cannot be trusted (docs/architecture.md#two-way-sync-vdirsyncer
    * StorageEmpty), so nothing more is concluded from it.
    */
   | 'listingIncomplete';

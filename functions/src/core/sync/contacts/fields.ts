@@ -2,7 +2,7 @@ import { CONTACT_WRITABLE_FIELDS } from '../../../domain/crm/contact.js';
 import type { FieldValues } from '../merge.js';
 
 /**
- * The fields the contact sync keeps in step (SPEC §3.4.6), in one normalised shape that both the CRM
+ * The fields the contact sync keeps in step (docs/behaviour.md#contact-fields), in one normalised shape that both the CRM
  * contact and the Google person are reduced to, so that the three-way merge compares like with like.
  * They are the CRM's writable fields; each lives in one People field (`PERSON_FIELD_OF`), and only
  * the People fields of changed sync fields are ever written (`updatePersonFields`), so Google fields

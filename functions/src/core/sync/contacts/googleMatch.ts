@@ -2,7 +2,7 @@ import { crmIdOf, emailKeysOf, isDeleted, type Person, personValues } from './pe
 
 /**
  * Matching a CRM contact that is about to be created in Google with a Google contact that already
- * exists outside the sync (SPEC §3.4.2): "first by the CRM id the product wrote into the Google
+ * exists outside the sync (docs/behaviour.md#contact-matching): "first by the CRM id the product wrote into the Google
  * contact (clientData), then by email address (case-insensitive) — and link it instead of making a
  * duplicate". The People API has no lookup by email but searchContacts, which needs a warm-up
  * request and lags behind writes (https://developers.google.com/people/api/rest/v1/people/searchContacts),

@@ -6,7 +6,7 @@ import { cleanText, compact, nonEmpty, type SyncAddress, type SyncValues, withOn
  * The Google side of the mapping, reading: a People API person → the normalised sync values (the
  * writing side, values → the person fields to send, is personWrites.ts). Field shapes: https://developers.google.com/people/api/rest/v1/people
  *
- * Google fields the CRM does not model survive a write (SPEC §3.4.6): only the People fields of
+ * Google fields the CRM does not model survive a write (docs/behaviour.md#contact-fields): only the People fields of
  * changed values are sent, and within them the unmodelled parts of the existing items are carried
  * over (honorifics and phonetic names, an email's display name, a second organization, an address's
  * PO box when the address itself did not change), as are items the CRM cannot hold (an email that is

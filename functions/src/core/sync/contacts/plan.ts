@@ -2,11 +2,11 @@ import { type FieldConflict, threeWayMerge } from '../merge.js';
 import { SYNC_FIELDS, type SyncField, type SyncValues } from './fields.js';
 
 /**
- * The rules of SPEC §3.4 as pure decisions, one contact at a time (plan, then apply — SPEC §2). The
+ * The rules of docs/behaviour.md#contacts as pure decisions, one contact at a time (plan, then apply — docs/architecture.md#functions-and-state). The
  * executor (app/sync/contacts) gathers the facts of both sides, asks here what to do, and does it.
  *
  * Nothing here ever deletes a record: leaving the sync's scope on one side (deleted, untagged, out
- * of the group) only takes the other side's record out of scope and unlinks the pair (§3.4.5).
+ * of the group) only takes the other side's record out of scope and unlinks the pair (docs/behaviour.md#contact-deletion).
  */
 
 /** The Google contact of a pair as this run sees it. */
@@ -91,7 +91,7 @@ export type MatchPlan =
   | { action: 'ignore' };
 
 /**
- * What to do with a Google contact that is not linked (§3.4.2). A contact the user put into the
+ * What to do with a Google contact that is not linked (docs/behaviour.md#contact-matching). A contact the user put into the
  * group is matched before it is imported: first by the CRM id we wrote into it, then by email, and
  * a CRM contact already linked to another Google contact is never taken twice. A contact outside
  * the group is only looked at on a full listing, and only linked to a tagged CRM contact that is
