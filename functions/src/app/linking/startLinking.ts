@@ -1,17 +1,6 @@
-import { saveNonce } from '../../adapters/firestore/oauthStates.js';
-import { authorizationUrl } from '../../adapters/google/oauth.js';
-import { currentKey } from '../../adapters/secrets/encryptionKeys.js';
-import {
-  newNonce,
-  pkceChallenge,
-  pkceVerifier,
-  STATE_LIFETIME_MS,
-  signState,
-} from '../../core/crypto/oauthState.js';
 import type { Caller } from '../../domain/auth/caller.js';
 import { resolveOAuthApp } from '../settings/googleSettings.js';
-import { bindBrowser } from './browserBinding.js';
-import { linkingClock } from './clock.js';
+import { beginAuthorization } from './beginAuthorization.js';
 import { REQUESTED_SCOPES } from './scopes.js';
 
 /**
@@ -24,26 +13,10 @@ export async function startLinking(
   cookieHeader: string | undefined,
 ): Promise<{ authorizationUrl: string; setCookie: string }> {
   const app = await resolveOAuthApp();
-  const key = await currentKey();
-  const now = linkingClock.now();
-  const nonce = newNonce();
-  const browser = bindBrowser(cookieHeader);
-  await saveNonce(nonce, {
-    uid: caller.uid,
-    email: caller.email,
-    emailVerified: caller.emailVerified,
-    browserHash: browser.hash,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + STATE_LIFETIME_MS),
-  });
-  const state = signState({ uid: caller.uid, nonce, iat: now.getTime() }, key);
-  const url = authorizationUrl(app, {
-    state,
-    codeChallenge: pkceChallenge(pkceVerifier(nonce, key)),
+  return beginAuthorization(caller, cookieHeader, {
+    app,
     scopes: REQUESTED_SCOPES,
     loginHint: caller.email,
-    // With exactly one allowed domain, Google's account chooser can be narrowed to it.
-    hostedDomain: app.allowedDomains.length === 1 ? app.allowedDomains[0] : undefined,
+    allowedDomains: app.allowedDomains,
   });
-  return { authorizationUrl: url, setCookie: browser.setCookie };
 }

@@ -1,19 +1,8 @@
 import { z } from 'zod';
-import { saveNonce } from '../../adapters/firestore/oauthStates.js';
-import { authorizationUrl } from '../../adapters/google/oauth.js';
-import { currentKey } from '../../adapters/secrets/encryptionKeys.js';
-import {
-  newNonce,
-  pkceChallenge,
-  pkceVerifier,
-  STATE_LIFETIME_MS,
-  signState,
-} from '../../core/crypto/oauthState.js';
 import type { Caller } from '../../domain/auth/caller.js';
 import { emailAddress } from '../../domain/crm/common.js';
 import { invalid, isPlainObject, parseOrThrow } from '../../domain/crm/validation.js';
-import { bindBrowser } from '../linking/browserBinding.js';
-import { linkingClock } from '../linking/clock.js';
+import { beginAuthorization } from '../linking/beginAuthorization.js';
 import { activeApp } from '../settings/googleSettings.js';
 import { resolveMailApp } from './providers.js';
 
@@ -47,26 +36,11 @@ export async function startMailboxLinking(
   if (input.providerId !== 'gmail') throw invalid({ providerId: 'must be "gmail", the only mail provider' });
   const email = input.email.toLowerCase();
   const [app, { allowedDomains }] = await Promise.all([resolveMailApp(input.providerId), activeApp()]);
-  const key = await currentKey();
-  const now = linkingClock.now();
-  const nonce = newNonce();
-  const browser = bindBrowser(cookieHeader);
-  await saveNonce(nonce, {
-    uid: caller.uid,
-    email: caller.email,
-    emailVerified: caller.emailVerified,
-    browserHash: browser.hash,
-    mailbox: { providerId: input.providerId, email },
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + STATE_LIFETIME_MS),
-  });
-  const state = signState({ uid: caller.uid, nonce, iat: now.getTime(), p: 'mailbox' }, key);
-  const url = authorizationUrl(app, {
-    state,
-    codeChallenge: pkceChallenge(pkceVerifier(nonce, key)),
+  return beginAuthorization(caller, cookieHeader, {
+    app,
     scopes: MAILBOX_SCOPES,
     loginHint: email,
-    hostedDomain: allowedDomains.length === 1 ? allowedDomains[0] : undefined,
+    allowedDomains,
+    mailbox: { providerId: input.providerId, email },
   });
-  return { authorizationUrl: url, setCookie: browser.setCookie };
 }

@@ -27,12 +27,7 @@ export async function syncMail(uid: string, now: () => number): Promise<MailSync
   const errors: ItemError[] = [];
   for (const mailbox of mailboxes) {
     if (mailbox.status === 'reauthRequired') {
-      errors.push({
-        kind: 'mail',
-        recordId: mailbox.id,
-        code: 'reauth_required',
-        message: reauthMessage(mailbox.email),
-      });
+      errors.push(reauthError(mailbox));
       continue;
     }
     try {
@@ -40,12 +35,7 @@ export async function syncMail(uid: string, now: () => number): Promise<MailSync
       await importMailbox({ mailbox, imap: provider.imap, crm: crmStore(), counts, errors, now });
     } catch (error) {
       if (error instanceof MailboxReauthRequired) {
-        errors.push({
-          kind: 'mail',
-          recordId: mailbox.id,
-          code: 'reauth_required',
-          message: reauthMessage(mailbox.email),
-        });
+        errors.push(reauthError(mailbox));
         continue;
       }
       if (!(error instanceof AppError)) throw error;
@@ -56,5 +46,10 @@ export async function syncMail(uid: string, now: () => number): Promise<MailSync
   return { counts, errors };
 }
 
-const reauthMessage = (email: string) =>
-  `Google no longer accepts the authorization of the mailbox ${email}: link it again, then run the sync.`;
+/** The run's word for a mailbox whose grant Google refuses: what to do about it. */
+const reauthError = (mailbox: { id: string; email: string }): ItemError => ({
+  kind: 'mail',
+  recordId: mailbox.id,
+  code: 'reauth_required',
+  message: `Google no longer accepts the authorization of the mailbox ${mailbox.email}: link it again, then run the sync.`,
+});
