@@ -54,37 +54,39 @@ export function checkPrerequisites(): Prerequisites {
   return { gcloud: 'gcloud', sdkRoot };
 }
 
-const DOVECOT = '/usr/sbin/dovecot';
-
 /**
- * The local IMAP server is Debian's Dovecot (`dovecot-imapd`, docs/operations.md#machine-prerequisites "Mail servers"). A fresh
- * machine lacks it: as root with apt it is installed here, saying so in one line (its own service
- * does not start on these machines, which is what we want); elsewhere the missing package is named.
+ * A Debian package the stack or the tests need and npm cannot bring (MACHINE-NOTES: a fresh machine
+ * lacks Dovecot and Chromium): as root with apt it is installed here, saying so in one line, as
+ * Playwright's `install --with-deps` does; elsewhere the missing package is named and we stop.
  */
-export function ensureDovecot(): string {
-  if (existsSync(DOVECOT)) return DOVECOT;
+export function ensureDebianPackage(binary: string, pkg: string, purpose: string): string {
+  if (existsSync(binary)) return binary;
   const root = process.getuid?.() === 0;
   if (!root || run('apt-get', ['--version']) === undefined) {
     throw new MissingPrerequisite(
-      'Dovecot is required for the local mail server: install the Debian package dovecot-imapd (sudo apt-get install dovecot-imapd).',
+      `${purpose} needs ${binary}: install the Debian package ${pkg} (sudo apt-get install ${pkg}).`,
     );
   }
-  console.log('Installing dovecot-imapd with apt-get (the local IMAP server for mail)…');
+  console.log(`Installing ${pkg} with apt-get (${purpose})…`);
   // Wait for the dpkg lock rather than fail when another apt run holds it.
   const lock = ['-o', 'DPkg::Lock::Timeout=300'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [
     ['update', ...lock],
-    ['install', '-y', '--no-install-recommends', ...lock, 'dovecot-imapd'],
+    ['install', '-y', '--no-install-recommends', ...lock, pkg],
   ]) {
     const result = spawnSync('apt-get', ['-q', ...args], { encoding: 'utf8', env });
     if (result.status !== 0) {
       throw new MissingPrerequisite(
-        `Installing dovecot-imapd failed (apt-get ${args[0]}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
+        `Installing ${pkg} failed (apt-get ${args[0]}): ${(result.stderr || result.stdout).trim().split('\n').slice(-3).join(' ')}`,
       );
     }
   }
-  if (!existsSync(DOVECOT))
-    throw new MissingPrerequisite('dovecot-imapd was installed but /usr/sbin/dovecot is missing.');
-  return DOVECOT;
+  if (!existsSync(binary)) throw new MissingPrerequisite(`${pkg} was installed but ${binary} is missing.`);
+  return binary;
+}
+
+/** The local IMAP server is Debian's Dovecot (`dovecot-imapd`, MACHINE-NOTES "Mail servers"). */
+export function ensureDovecot(): string {
+  return ensureDebianPackage('/usr/sbin/dovecot', 'dovecot-imapd', 'the local IMAP server for mail');
 }

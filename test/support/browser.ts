@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { MissingPrerequisite } from '../../scripts/local/prerequisites.js';
+import { ensureDebianPackage } from '../../scripts/local/prerequisites.js';
 
 /**
  * Real Chromium for the console's tests: Debian's `chromium` package driven by playwright-core
@@ -15,20 +14,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'console');
 
 export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const isRoot = process.getuid?.() === 0;
-  const hasApt = spawnSync('apt-get', ['--version']).status === 0;
-  if (!isRoot || !hasApt) {
-    throw new MissingPrerequisite(
-      `The browser tests need Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium).`,
-    );
-  }
-  console.log(`Installing Debian's chromium for the browser tests (apt-get install -y chromium)…`);
-  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'chromium']]) {
-    const result = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (result.status !== 0)
-      throw new MissingPrerequisite(`apt-get ${args.join(' ')} failed (${result.status}).`);
-  }
+  ensureDebianPackage(CHROMIUM, 'chromium', 'the browser tests of the console');
 }
 
 export async function launchChromium(): Promise<Browser> {
