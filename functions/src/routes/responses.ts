@@ -7,14 +7,14 @@ import { named } from '../http/routeDoc.js';
  * Loaded only when the document is built.
  */
 
-const instant = z.string().describe('RFC 3339 date-time');
-const date = z
+export const instant = z.string().describe('RFC 3339 date-time');
+export const date = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .describe('a date YYYY-MM-DD');
 const meta = { id: z.string(), createdAt: instant, modifiedAt: instant, version: z.number().int().min(1) };
 
-function page(item: z.ZodType) {
+export function page(item: z.ZodType) {
   return z.strictObject({
     items: z.array(item),
     nextPageToken: z.string().optional().describe('Send it back as `pageToken` for the next page.'),
@@ -227,46 +227,6 @@ export const openApiDocument = named(
   }),
 );
 
-const endpoint = z.strictObject({
-  host: z.string(),
-  port: z.number().int(),
-  security: z.enum(['ssl', 'starttls', 'none']),
-});
-
-const MailProviderSchema = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  imap: endpoint,
-  smtp: endpoint,
-  loginFormat: z.literal('mailbox'),
-  auth: z.literal('oauth2'),
-  clientId: z.string().nullable(),
-  clientSecretSet: z.boolean().describe('The secret itself is write-only.'),
-  appendSentCopy: z.boolean().describe('Append what is sent to the \\Sent folder (Gmail does it itself).'),
-});
-
-export const mailProvider = named('MailProvider', MailProviderSchema);
-export const mailProviderList = named(
-  'MailProviderList',
-  z.strictObject({ items: z.array(MailProviderSchema) }),
-);
-
-const MailboxSchema = z.strictObject({
-  id: z.string(),
-  providerId: z.string(),
-  email: z.string(),
-  status: z.enum(['active', 'reauthRequired']),
-  linkedAt: instant,
-  autoSync: z.boolean(),
-  periodMinutes: z.number().int(),
-  syncSince: date,
-  folders: z.array(z.string()),
-  lastSync: instant.optional(),
-});
-
-export const mailbox = named('Mailbox', MailboxSchema);
-export const mailboxList = named('MailboxList', z.strictObject({ items: z.array(MailboxSchema) }));
-
 export const notificationReceived = named(
   'NotificationReceived',
   z.strictObject({
@@ -274,32 +234,4 @@ export const notificationReceived = named(
       .enum(['acknowledged', 'queued', 'coalesced', 'follow_up', 'not_configured'])
       .describe('What the notification led to.'),
   }),
-);
-
-const address = z.strictObject({ address: z.string(), name: z.string().optional() });
-
-const EmailSchema = z.strictObject({
-  id: z.string(),
-  messageId: z.string().describe('The Message-ID header without angle brackets.'),
-  threadId: z.string().describe("Gmail's X-GM-THRID (`gm:<id>`) where advertised, else the References root."),
-  mailboxIds: z.array(z.string()).describe('Every mailbox the message was seen in.'),
-  from: address,
-  to: z.array(address),
-  cc: z.array(address),
-  subject: z.string(),
-  sentAt: instant,
-  direction: z.enum(['incoming', 'outgoing']),
-  bodyText: z.string().describe('The text/plain part, else the HTML as text; at most 64 KiB of UTF-8.'),
-  bodyTruncated: z.boolean(),
-  attachments: z
-    .array(z.strictObject({ filename: z.string(), contentType: z.string(), size: z.number().int() }))
-    .describe('Metadata only: attachment bytes are never downloaded.'),
-  contactIds: z.array(z.string()),
-  createdAt: instant,
-});
-
-export const email = named('Email', EmailSchema);
-export const emailPage = named(
-  'EmailPage',
-  z.strictObject({ items: z.array(EmailSchema), nextPageToken: z.string().optional() }),
 );

@@ -16,10 +16,8 @@ import { classifyGoogleError, type GoogleApiFailure } from './apiErrors.js';
  *   when it holds a refresh token, and ours never leaves the token vault).
  */
 
-export interface AccessTokenSource {
-  /** A valid access token; `forceRefresh` after Google refused the previous one. */
-  (forceRefresh?: boolean): Promise<string>;
-}
+/** A valid access token; `forceRefresh` after Google refused the previous one. */
+export type AccessTokenSource = (forceRefresh?: boolean) => Promise<string>;
 
 export interface CallerOptions {
   policy?: RetryPolicy;

@@ -8,7 +8,7 @@ import type { Route } from '../../http/router.js';
 const emails = () => import('../../app/mail/emails.js');
 const sending = () => import('../../app/mail/sendEmail.js');
 const sendInput = () => import('../../app/mail/sendInput.js');
-const shapes = () => import('../responses.js');
+const shapes = () => import('../mailResponses.js');
 
 export const emailRoutes: Route<UserContext>[] = [
   {

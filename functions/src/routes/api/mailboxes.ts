@@ -8,7 +8,7 @@ import { IF_MATCH, RECORD_ETAG } from './recordHeaders.js';
 
 const mailboxes = () => import('../../app/mail/mailboxes.js');
 const linking = () => import('../../app/mail/startMailboxLinking.js');
-const shapes = () => import('../responses.js');
+const shapes = () => import('../mailResponses.js');
 const mailboxId = { id: EXAMPLE_IDS.mailbox };
 const unknownMailbox = unknownExample('No mailbox of yours has that id');
 

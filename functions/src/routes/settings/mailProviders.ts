@@ -5,7 +5,7 @@ import type { Route } from '../../http/router.js';
 /** `GET /settings/mail-providers`, `GET|PUT /settings/mail-providers/{id}` (docs/api.md): administrators only. */
 
 const providers = () => import('../../app/mail/providers.js');
-const shapes = () => import('../responses.js');
+const shapes = () => import('../mailResponses.js');
 const one = async () => ({ responses: { 200: (await shapes()).mailProvider } });
 const unknownProvider = unknownExample('Only the gmail provider exists', { id: 'outlook' });
 
